@@ -1,0 +1,350 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: ceph_key
+short_description: Manage a cephx user, its capabilities and its keyring file
+version_added: 0.1.0
+description:
+  - Create, update or delete one cephx entity (for example C(client.glance)) with the C(ceph) CLI.
+  - Capabilities that drift are corrected with C(ceph auth caps); the key is not regenerated.
+  - An existing secret (from a vault, for example) can be imported with O(secret); it travels on
+    standard input, never on the command line.
+  - Optionally writes a keyring file (O(dest)) holding only this entity's key, with the owner, group and
+    mode you ask for. A file whose content drifted is rewritten, not just one that is missing.
+  - When nothing changes the module makes a single read (C(ceph auth get)).
+author:
+  - openstack_ceph.rbd contributors
+extends_documentation_fragment:
+  - openstack_ceph.rbd.ceph_client
+attributes:
+  check_mode:
+    support: full
+    description: Reads run; writes are skipped; RV(ignore:changed) and the diff predict what a real run does.
+  diff_mode:
+    support: full
+    description: Before and after of the capabilities, and whether the key and the keyring file change. Never the key.
+  idempotent:
+    support: full
+    description: A second run with the same options reports no change.
+options:
+  name:
+    description:
+      - The cephx entity, C(TYPE.ID), for example V(client.glance) or V(client.cinder-backup).
+    type: str
+    required: true
+    aliases: [entity]
+  state:
+    description:
+      - V(present) creates the entity if needed and applies O(caps) and O(secret).
+      - V(absent) deletes the entity (the keyring file at O(dest), if given, is removed too).
+    type: str
+    choices: [present, absent]
+    default: present
+  caps:
+    description:
+      - Capabilities per daemon type. Keys are C(mon), C(osd), C(mgr) and C(mds); values are cap strings
+        such as V(profile rbd pool=images).
+      - When given, this is the entity's whole set of capabilities; a daemon type left out gets none.
+        When omitted, the capabilities of an existing entity are not managed.
+    type: dict
+  secret:
+    description:
+      - A base64 cephx key to give the entity, instead of letting Ceph generate one. A live key that
+        differs is replaced.
+      - Never logged, never on a command line.
+    type: str
+  return_key:
+    description:
+      - "Return the key in RV(key). Give the task C(no_log: true) when you set this."
+    type: bool
+    default: false
+  dest:
+    description:
+      - Write a keyring file for this entity at this path on the target. It holds the entity's name
+        and key only, and is rewritten when its content differs.
+      - In check mode for an entity that does not exist yet, the file is reported as changing.
+    type: path
+  owner:
+    description: Owner of O(dest).
+    type: str
+  group:
+    description: Group of O(dest).
+    type: str
+  mode:
+    description:
+      - Mode of O(dest). Modes that let others read the file are refused.
+    type: raw
+    default: '0600'
+requirements:
+  - C(ceph) CLI on the target (package C(ceph-common)).
+notes:
+  - The key is added to the values Ansible masks in its output unless O(return_key=true).
+seealso:
+  - module: openstack_ceph.rbd.ceph_pool
+'''
+
+EXAMPLES = r'''
+- name: Glance reads and writes images, nothing else
+  openstack_ceph.rbd.ceph_key:
+    name: client.glance
+    caps:
+      mon: profile rbd
+      osd: profile rbd pool=images
+      mgr: profile rbd pool=images
+
+- name: Cinder, with read-only access to Glance's images for copy-on-write clones
+  openstack_ceph.rbd.ceph_key:
+    name: client.cinder
+    caps:
+      mon: profile rbd
+      osd: profile rbd pool=volumes, profile rbd pool=vms, profile rbd-read-only pool=images
+      mgr: profile rbd pool=volumes, profile rbd pool=vms
+    dest: /etc/ceph/ceph.client.cinder.keyring
+    owner: cinder
+    group: cinder
+    mode: '0640'
+
+- name: Import a key kept in a vault
+  openstack_ceph.rbd.ceph_key:
+    name: client.cinder-backup
+    secret: "{{ vault_cinder_backup_key }}"
+    caps:
+      mon: profile rbd
+      osd: profile rbd pool=backups
+  no_log: true
+
+- name: Read a key once, to push it to the nodes that need it
+  openstack_ceph.rbd.ceph_key:
+    name: client.cinder
+    return_key: true
+  register: cinder_key
+  no_log: true
+'''
+
+RETURN = r'''
+entity:
+  description: The entity managed.
+  returned: always
+  type: str
+  sample: client.glance
+caps:
+  description: Its capabilities after the run (predicted in check mode). Empty when absent.
+  returned: always
+  type: dict
+  sample: {mon: profile rbd, osd: profile rbd pool=images}
+key:
+  description: The entity's base64 key. Absent in check mode when the entity is still to be created.
+  returned: when O(return_key=true) and the entity exists
+  type: str
+dest:
+  description: Path of the keyring file written.
+  returned: when O(dest) is set
+  type: str
+  sample: /etc/ceph/ceph.client.glance.keyring
+'''
+
+import grp
+import os
+import pwd
+import re
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_bytes
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
+    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, cephx_key_bytes)
+
+CAP_TYPES = ('mon', 'osd', 'mgr', 'mds')
+ENTITY_RE = re.compile(r'^(client|mgr|mon|osd|mds)\.[A-Za-z0-9_.\-]+$')
+
+
+def norm_caps(caps):
+    return dict((k, ' '.join(str(v).split())) for k, v in (caps or {}).items())
+
+
+def caps_args(caps):
+    args = []
+    for daemon in CAP_TYPES:
+        if daemon in caps:
+            args += [daemon, caps[daemon]]
+    return args
+
+
+def keyring_text(entity, key, caps=None):
+    lines = ['[%s]' % entity, '\tkey = %s' % key]
+    for daemon in CAP_TYPES:
+        if caps and daemon in caps:
+            lines.append('\tcaps %s = "%s"' % (daemon, caps[daemon]))
+    return '\n'.join(lines) + '\n'
+
+
+def validate(module):
+    p = module.params
+    if not ENTITY_RE.match(p['name']):
+        module.fail_json(msg="name %r is not a cephx entity: use TYPE.ID such as client.glance "
+                             "(TYPE is one of client, mgr, mon, osd, mds)." % p['name'])
+    if p['caps'] is not None:
+        unknown = sorted(set(p['caps']) - set(CAP_TYPES))
+        if unknown:
+            module.fail_json(msg="caps has unknown daemon type(s) %s: use %s."
+                             % (', '.join(unknown), ', '.join(CAP_TYPES)))
+        for daemon, value in p['caps'].items():
+            if not isinstance(value, str) or not value.strip() or '"' in value:
+                module.fail_json(msg="caps.%s must be a non-empty cap string without double quotes." % daemon)
+    if p['secret'] is not None:
+        cephx_key_bytes(module, p['secret'], 'secret')
+    mode = p['mode']
+    if p['dest'] and mode is not None:
+        try:
+            bits = file_mode(mode)
+        except ValueError:
+            module.fail_json(msg="mode must be an octal mode such as '0600', got %r." % mode)
+        if bits & 0o007:
+            module.fail_json(msg="mode %s lets every user read the keyring %s: use 0600 or 0640."
+                             % (mode, p['dest']))
+
+
+def keyring_needs_write(path, content):
+    try:
+        with open(path, 'rb') as f:
+            return f.read() != to_bytes(content)
+    except (IOError, OSError):
+        return True
+
+
+def file_mode(mode):
+    return mode if isinstance(mode, int) else int(str(mode), 8)
+
+
+def write_keyring(module, path, content):
+    """Write atomically: a temporary file in the same directory gets the final mode and owner
+    before its content, then replaces the old file, so the key is never readable by others."""
+    p = module.params
+    directory = os.path.dirname(path) or '.'
+    if not os.path.isdir(directory):
+        module.fail_json(msg="dest directory %s does not exist." % directory)
+    uid = gid = -1
+    try:
+        if p['owner']:
+            uid = pwd.getpwnam(p['owner']).pw_uid
+        if p['group']:
+            gid = grp.getgrnam(p['group']).gr_gid
+    except KeyError as e:
+        module.fail_json(msg="owner/group for %s does not exist on this host: %s" % (path, e))
+    fd, tmp = tempfile.mkstemp(prefix='.keyring-', dir=directory)
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            os.fchmod(f.fileno(), file_mode(p['mode']))
+            os.fchown(f.fileno(), uid, gid)
+            f.write(to_bytes(content))
+            f.flush()
+            os.fsync(f.fileno())
+        os.rename(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type='str', required=True, aliases=['entity']),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        caps=dict(type='dict'),
+        secret=dict(type='str', no_log=True),
+        return_key=dict(type='bool', default=False),
+        dest=dict(type='path'),
+        owner=dict(type='str'),
+        group=dict(type='str'),
+        mode=dict(type='raw', default='0600'),
+    )
+    argument_spec.update(CEPH_CLIENT_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    validate(module)
+    p = module.params
+    entity = p['name']
+    cli = CephCLI(module)
+
+    rc, found, err = cli.ceph_json(['auth', 'get', entity], check_rc=False)
+    if rc != 0 and 'failed to find' not in err and rc != 2:
+        cli.fail(cli.argv('ceph', ['auth', 'get', entity]), rc, '', err, 'ceph auth get')
+    live = found[0] if rc == 0 and found else None
+    if live and not p['return_key']:
+        module.no_log_values.add(live['key'])
+    result = dict(changed=False, entity=entity)
+    if p['dest']:
+        result['dest'] = p['dest']
+
+    if p['state'] == 'absent':
+        if live and not module.check_mode:
+            cli.ceph(['auth', 'del', entity])
+        file_gone = False
+        if p['dest'] and os.path.exists(p['dest']):
+            file_gone = True
+            if not module.check_mode:
+                os.unlink(p['dest'])
+        result.update(changed=bool(live) or file_gone, caps={},
+                      diff=dict(before={'entity': entity, 'state': 'present' if live else 'absent'},
+                                after={'entity': entity, 'state': 'absent'}))
+        module.exit_json(**result)
+
+    live_caps = norm_caps(live['caps']) if live else {}
+    want_caps = norm_caps(p['caps']) if p['caps'] is not None else live_caps
+    key = live['key'] if live else None
+    key_changes = False
+    if p['secret'] is not None:
+        want_key = p['secret'].strip()
+        key_changes = live is None or cephx_key_bytes(module, live['key'], 'live key') != \
+            cephx_key_bytes(module, want_key, 'secret')
+        key = want_key
+    caps_change = live is not None and want_caps != live_caps
+    changed = live is None or key_changes or caps_change
+
+    if changed and not module.check_mode:
+        if key_changes:
+            # One import sets key and caps together; the keyring travels on stdin.
+            cli.ceph(['auth', 'import', '-i', '-'], data=keyring_text(entity, key, want_caps),
+                     what='ceph auth import %s' % entity)
+        elif live is None:
+            dummy, created, dummy2 = cli.ceph_json(['auth', 'get-or-create', entity] + caps_args(want_caps))
+            key = created[0]['key']
+            if not p['return_key']:
+                module.no_log_values.add(key)
+        else:
+            cli.ceph(['auth', 'caps', entity] + caps_args(want_caps))
+
+    file_changed = False
+    if p['dest']:
+        if key is None:
+            file_changed = True  # check mode, entity still to be created: its key is not known yet
+        else:
+            content = keyring_text(entity, key)
+            file_changed = keyring_needs_write(p['dest'], content)
+            if file_changed and not module.check_mode:
+                write_keyring(module, p['dest'], content)
+        if not (module.check_mode and not os.path.exists(p['dest'])):
+            file_args = module.load_file_common_arguments(p, path=p['dest'])
+            file_changed = module.set_fs_attributes_if_different(file_args, file_changed)
+
+    if p['return_key'] and key is not None:
+        result['key'] = key
+    before = {'entity': entity, 'state': 'present' if live else 'absent', 'caps': live_caps}
+    after = {'entity': entity, 'state': 'present', 'caps': want_caps}
+    if key_changes and live:
+        before['key'], after['key'] = 'old key (not shown)', 'new key (not shown)'
+    if p['dest']:
+        before['keyring_file'] = 'out of date' if file_changed else 'up to date'
+        after['keyring_file'] = 'up to date'
+    result.update(changed=changed or file_changed, caps=want_caps, diff=dict(before=before, after=after))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,426 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: ceph_pool
+short_description: Manage a Ceph pool and its settings
+version_added: 0.1.0
+description:
+  - Create, tune or delete one Ceph pool (replicated or erasure-coded) with the C(ceph) CLI.
+  - Only the options you set are managed. An omitted option never resets a live value.
+  - When the pool already matches, the module makes a single read (C(ceph osd pool ls detail)), plus
+    one C(ceph osd crush rule dump) when O(crush_rule) is set.
+  - For O(application=rbd) a pool without the C(rbd) application is initialised with C(rbd pool init).
+author:
+  - openstack_ceph.rbd contributors
+extends_documentation_fragment:
+  - openstack_ceph.rbd.ceph_client
+attributes:
+  check_mode:
+    support: full
+    description: Reads run; writes are skipped; RV(ignore:changed) and the diff predict what a real run does.
+  diff_mode:
+    support: full
+    description: Before and after of the managed settings only.
+  idempotent:
+    support: full
+    description: A second run with the same options reports no change.
+options:
+  name:
+    description:
+      - Pool name. Letters, digits, C(_), C(-) and C(.); it may not start with C(.) or C(-).
+    type: str
+    required: true
+    aliases: [pool]
+  state:
+    description:
+      - V(present) creates the pool if needed and applies the settings you set.
+      - V(absent) deletes the pool and all its data. It requires O(confirm_delete=true).
+    type: str
+    choices: [present, absent]
+    default: present
+  confirm_delete:
+    description:
+      - Must be V(true) for O(state=absent) to delete a pool. Without it the module fails before anything changes.
+      - The monitors also refuse while C(mon_allow_pool_delete) is false; the error says how to allow it.
+    type: bool
+    default: false
+  pool_type:
+    description:
+      - Pool type, used when the pool is created. An existing pool of the other type is an error.
+    type: str
+    choices: [replicated, erasure]
+  erasure_profile:
+    description:
+      - Erasure-code profile of an V(erasure) pool, used when it is created. Defaults to Ceph's C(default) profile.
+    type: str
+  pg_num:
+    description:
+      - Number of placement groups. Compared with the pool's C(pg_num_target), so a pool still
+        splitting or merging towards this value counts as converged.
+      - When the autoscaler is on for the pool the value is still applied, with a warning that the
+        autoscaler may change it again.
+    type: int
+  pgp_num:
+    description:
+      - Number of placement groups for placement. Must not exceed O(pg_num).
+    type: int
+  pg_autoscale_mode:
+    description: The PG autoscaler mode of the pool.
+    type: str
+    choices: ['on', 'off', 'warn']
+  size:
+    description:
+      - Number of replicas (replicated pools). V(1) is passed with the confirmation flag Ceph asks for;
+        the monitors still need C(mon_allow_pool_size_one).
+    type: int
+  min_size:
+    description: Minimum number of replicas needed to serve I/O.
+    type: int
+  crush_rule:
+    description:
+      - Name of the CRUSH rule. An unknown rule is an error that lists the rules that exist.
+    type: str
+  target_size_ratio:
+    description: Expected share of the cluster's capacity, a hint for the autoscaler.
+    type: float
+  bulk:
+    description: Mark the pool as expected to be large, so the autoscaler starts it with many PGs.
+    type: bool
+  max_bytes:
+    description: Quota in bytes. V(0) removes the quota.
+    type: int
+  max_objects:
+    description: Quota in objects. V(0) removes the quota.
+    type: int
+  compression_mode:
+    description: BlueStore inline compression mode of the pool.
+    type: str
+    choices: [none, passive, aggressive, force]
+  compression_algorithm:
+    description: BlueStore compression algorithm of the pool.
+    type: str
+    choices: [snappy, zlib, zstd, lz4]
+  allow_ec_overwrites:
+    description:
+      - Allow partial overwrites on an erasure-coded pool, which RBD data pools need. Only valid
+        for V(erasure) pools, and Ceph cannot turn it off again.
+    type: bool
+  application:
+    description:
+      - Application to enable on the pool. For V(rbd) the pool is initialised with C(rbd pool init).
+      - Applications already enabled are left alone.
+    type: str
+    choices: [rbd, cephfs, rgw]
+requirements:
+  - C(ceph) CLI on the target (package C(ceph-common)); C(rbd) when O(application=rbd).
+seealso:
+  - module: openstack_ceph.rbd.ceph_info
+  - module: openstack_ceph.rbd.rbd_image
+'''
+
+EXAMPLES = r'''
+- name: Pool for Glance images, initialised for RBD
+  openstack_ceph.rbd.ceph_pool:
+    name: images
+    pg_num: 32
+    pg_autoscale_mode: "off"
+    size: 3
+    min_size: 2
+    application: rbd
+
+- name: Let the autoscaler size the Nova pool, expecting a fifth of the cluster
+  openstack_ceph.rbd.ceph_pool:
+    name: vms
+    pg_autoscale_mode: "on"
+    target_size_ratio: 0.2
+    application: rbd
+
+- name: Erasure-coded data pool for RBD images
+  openstack_ceph.rbd.ceph_pool:
+    name: volumes-data
+    pool_type: erasure
+    erasure_profile: ec-4-2
+    allow_ec_overwrites: true
+    application: rbd
+
+- name: Cap the backups pool at 10 TiB, through a cephadm container
+  openstack_ceph.rbd.ceph_pool:
+    name: backups
+    max_bytes: 10995116277760
+    cli_prefix: [cephadm, shell, --]
+
+- name: Delete a pool (the monitors must allow pool deletion)
+  openstack_ceph.rbd.ceph_pool:
+    name: scratch
+    state: absent
+    confirm_delete: true
+'''
+
+RETURN = r'''
+pool:
+  description:
+    - The pool's managed settings after the run (predicted in check mode). Empty when the pool is absent.
+  returned: always
+  type: dict
+  sample:
+    name: images
+    pool_type: replicated
+    erasure_profile: null
+    pg_num: 32
+    pgp_num: 32
+    pg_autoscale_mode: "off"
+    size: 3
+    min_size: 2
+    crush_rule: replicated_rule
+    target_size_ratio: 0.0
+    bulk: false
+    max_bytes: 0
+    max_objects: 0
+    compression_mode: none
+    compression_algorithm: null
+    allow_ec_overwrites: false
+    applications: [rbd]
+commands:
+  description: The Ceph CLI commands run (or, in check mode, that would run) to change the pool.
+  returned: always
+  type: list
+  elements: str
+  sample: ["ceph osd pool set images size 3"]
+'''
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
+    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, changed_fields)
+
+POOL_NAME_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,254}$')
+
+# `ceph osd pool set <pool> <key> <value>` settings, in the order they are applied.
+SET_KEYS = ('pg_autoscale_mode', 'crush_rule', 'pg_num', 'pgp_num', 'target_size_ratio', 'bulk',
+            'compression_mode', 'compression_algorithm', 'allow_ec_overwrites')
+QUOTA_KEYS = ('max_bytes', 'max_objects')
+
+
+def pool_state(raw, rule_names):
+    """The managed fields of one entry of `ceph osd pool ls detail -f json`."""
+    opts = raw.get('options') or {}
+    flags = set((raw.get('flags_names') or '').split(','))
+    return dict(
+        name=raw['pool_name'],
+        pool_type='erasure' if raw.get('type') == 3 else 'replicated',
+        erasure_profile=raw.get('erasure_code_profile') or None,
+        pg_num=raw.get('pg_num_target', raw.get('pg_num')),
+        pgp_num=raw.get('pg_placement_num_target', raw.get('pg_placement_num')),
+        pg_autoscale_mode=raw.get('pg_autoscale_mode'),
+        size=raw.get('size'),
+        min_size=raw.get('min_size'),
+        crush_rule=rule_names.get(raw.get('crush_rule'), raw.get('crush_rule')),
+        target_size_ratio=float(opts.get('target_size_ratio', 0.0)),
+        bulk='bulk' in flags,
+        max_bytes=raw.get('quota_max_bytes', 0),
+        max_objects=raw.get('quota_max_objects', 0),
+        compression_mode=opts.get('compression_mode', 'none'),
+        compression_algorithm=opts.get('compression_algorithm'),
+        allow_ec_overwrites='ec_overwrites' in flags,
+        applications=sorted((raw.get('application_metadata') or {}).keys()),
+    )
+
+
+def validate(module):
+    p = module.params
+    if not POOL_NAME_RE.match(p['name']):
+        module.fail_json(msg="name %r is not a valid pool name: use letters, digits, '_', '-' and '.', "
+                             "not starting with '.' or '-', at most 255 characters." % p['name'])
+    for key in ('pg_num', 'pgp_num', 'size', 'min_size'):
+        if p[key] is not None and p[key] < 1:
+            module.fail_json(msg="%s must be a positive integer, got %d." % (key, p[key]))
+    if p['pg_num'] is not None and p['pg_num'] > 65536:
+        module.fail_json(msg="pg_num must be at most 65536, got %d." % p['pg_num'])
+    if p['pg_num'] is not None and p['pgp_num'] is not None and p['pgp_num'] > p['pg_num']:
+        module.fail_json(msg="pgp_num (%d) must not exceed pg_num (%d)." % (p['pgp_num'], p['pg_num']))
+    if p['size'] is not None and p['min_size'] is not None and p['min_size'] > p['size']:
+        module.fail_json(msg="min_size (%d) must not exceed size (%d)." % (p['min_size'], p['size']))
+    for key in QUOTA_KEYS:
+        if p[key] is not None and p[key] < 0:
+            module.fail_json(msg="%s must be 0 (no quota) or a positive integer, got %d." % (key, p[key]))
+    if p['target_size_ratio'] is not None and p['target_size_ratio'] < 0:
+        module.fail_json(msg="target_size_ratio must not be negative, got %s." % p['target_size_ratio'])
+    if p['erasure_profile'] and p['pool_type'] == 'replicated':
+        module.fail_json(msg="erasure_profile is only valid with pool_type: erasure.")
+    if p['allow_ec_overwrites'] and p['pool_type'] == 'replicated':
+        module.fail_json(msg="allow_ec_overwrites is only valid for erasure-coded pools.")
+
+
+def wanted(p):
+    keys = SET_KEYS + QUOTA_KEYS + ('size', 'min_size')
+    return dict((k, p[k]) for k in keys)
+
+
+def set_commands(name, have, delta):
+    """The CLI calls that turn `have` into `have + delta`, in a safe order."""
+    cmds = []
+
+    def pool_set(key, value):
+        if isinstance(value, bool):
+            value = 'true' if value else 'false'
+        extra = ['--yes-i-really-mean-it'] if key == 'size' and value == 1 else []
+        cmds.append(['osd', 'pool', 'set', name, key, str(value)] + extra)
+
+    # size and min_size: keep min_size <= size at every step.
+    sizes = [k for k in ('size', 'min_size') if k in delta]
+    if 'size' in delta and delta['size'] < (have.get('size') or 0):
+        sizes.reverse()
+    for key in sizes:
+        pool_set(key, delta[key])
+    for key in SET_KEYS:
+        if key in delta:
+            pool_set(key, delta[key])
+    for key in QUOTA_KEYS:
+        if key in delta:
+            cmds.append(['osd', 'pool', 'set-quota', name, key, str(delta[key])])
+    return cmds
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type='str', required=True, aliases=['pool']),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        confirm_delete=dict(type='bool', default=False),
+        pool_type=dict(type='str', choices=['replicated', 'erasure']),
+        erasure_profile=dict(type='str'),
+        pg_num=dict(type='int'),
+        pgp_num=dict(type='int'),
+        pg_autoscale_mode=dict(type='str', choices=['on', 'off', 'warn']),
+        size=dict(type='int'),
+        min_size=dict(type='int'),
+        crush_rule=dict(type='str'),
+        target_size_ratio=dict(type='float'),
+        bulk=dict(type='bool'),
+        max_bytes=dict(type='int'),
+        max_objects=dict(type='int'),
+        compression_mode=dict(type='str', choices=['none', 'passive', 'aggressive', 'force']),
+        compression_algorithm=dict(type='str', choices=['snappy', 'zlib', 'zstd', 'lz4']),
+        allow_ec_overwrites=dict(type='bool'),
+        application=dict(type='str', choices=['rbd', 'cephfs', 'rgw']),
+    )
+    argument_spec.update(CEPH_CLIENT_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    p = module.params
+    name = p['name']
+    validate(module)
+    if p['state'] == 'absent' and not p['confirm_delete']:
+        module.fail_json(msg="Refusing to delete pool %s and all its data: set confirm_delete: true "
+                             "to confirm." % name)
+
+    cli = CephCLI(module)
+    rule_names = {}
+    if p['crush_rule'] is not None:
+        dummy, rules, dummy2 = cli.ceph_json(['osd', 'crush', 'rule', 'dump'])
+        rule_names = dict((r['rule_id'], r['rule_name']) for r in rules)
+        if p['crush_rule'] not in rule_names.values():
+            module.fail_json(msg="crush_rule %r does not exist. Rules on this cluster: %s."
+                             % (p['crush_rule'], ', '.join(sorted(rule_names.values()))))
+    dummy, pools, dummy2 = cli.ceph_json(['osd', 'pool', 'ls', 'detail'])
+    raw = next((x for x in pools or [] if x['pool_name'] == name), None)
+    have = pool_state(raw, rule_names) if raw else None
+    commands = []
+
+    if p['state'] == 'absent':
+        if have:
+            commands.append(['osd', 'pool', 'delete', name, name, '--yes-i-really-really-mean-it'])
+            if not module.check_mode:
+                rc, out, err = cli.ceph(commands[0], check_rc=False)
+                if rc != 0 and 'mon_allow_pool_delete' in err:
+                    module.fail_json(
+                        msg="The monitors refuse to delete pool %s because mon_allow_pool_delete is false. "
+                            "Allow it with 'ceph config set mon mon_allow_pool_delete true', run again, "
+                            "then set it back to false." % name, rc=rc, stderr=err)
+                if rc != 0:
+                    cli.fail(cli.argv('ceph', commands[0]), rc, out, err, 'ceph osd pool delete')
+        module.exit_json(changed=bool(have), pool={}, commands=[' '.join(['ceph'] + c) for c in commands],
+                         diff=dict(before={'name': name, 'state': 'present' if have else 'absent'},
+                                   after={'name': name, 'state': 'absent'}))
+
+    want = wanted(p)
+    if have and p['pool_type'] and p['pool_type'] != have['pool_type']:
+        module.fail_json(msg="pool %s is %s; pool_type %s cannot be applied to an existing pool."
+                         % (name, have['pool_type'], p['pool_type']))
+    pool_type = (have or {}).get('pool_type') or p['pool_type'] or 'replicated'
+    if p['allow_ec_overwrites'] and pool_type != 'erasure':
+        module.fail_json(msg="allow_ec_overwrites is only valid for erasure-coded pools; %s is replicated." % name)
+    if have and have['allow_ec_overwrites'] and p['allow_ec_overwrites'] is False:
+        module.fail_json(msg="allow_ec_overwrites cannot be turned off on pool %s once enabled." % name)
+    autoscale = p['pg_autoscale_mode'] or (have or {}).get('pg_autoscale_mode') or 'on'
+    if p['pg_num'] is not None and autoscale == 'on':
+        module.warn("pg_num=%d is set for pool %s while pg_autoscale_mode is on: it is applied, but the "
+                    "autoscaler may change it again. Set pg_autoscale_mode to 'off' or 'warn' to keep it."
+                    % (p['pg_num'], name))
+
+    created = have is None
+    if created:
+        create = ['osd', 'pool', 'create', name, '--pool_type', pool_type]
+        if p['pg_num'] is not None:
+            create += ['--pg_num', p['pg_num']]
+            create += ['--pgp_num', p['pgp_num'] if p['pgp_num'] is not None else p['pg_num']]
+        if pool_type == 'erasure':
+            create += ['--erasure_code_profile', p['erasure_profile'] or 'default']
+        if p['crush_rule']:
+            create += ['--rule', p['crush_rule']]
+        if p['pg_autoscale_mode']:
+            create += ['--autoscale_mode', p['pg_autoscale_mode']]
+        commands.append([str(c) for c in create])
+        if not module.check_mode:
+            cli.ceph(create)
+            dummy, pools, dummy2 = cli.ceph_json(['osd', 'pool', 'ls', 'detail'])
+            raw = next((x for x in pools if x['pool_name'] == name), None)
+            if raw is None:
+                module.fail_json(msg="pool %s was created but is not listed by 'ceph osd pool ls detail'." % name)
+            have = pool_state(raw, rule_names)
+        else:
+            # Predict: the creation options hold, the rest is still to be set.
+            have = dict(name=name, pool_type=pool_type, applications=[])
+            for key in ('pg_num', 'pgp_num', 'crush_rule', 'pg_autoscale_mode'):
+                if want.get(key) is not None:
+                    have[key] = want[key]
+            if p['pg_num'] is not None and p['pgp_num'] is None:
+                have['pgp_num'] = p['pg_num']
+
+    delta = changed_fields(have, want)
+    commands.extend(set_commands(name, have, delta))
+    init_rbd = p['application'] == 'rbd' and 'rbd' not in have.get('applications', [])
+    enable_app = p['application'] not in (None, 'rbd') and p['application'] not in have.get('applications', [])
+
+    if not module.check_mode:
+        for cmd in commands[1 if created else 0:]:
+            cli.ceph(cmd)
+    if enable_app:
+        commands.append(['osd', 'pool', 'application', 'enable', name, p['application']])
+        if not module.check_mode:
+            cli.ceph(commands[-1])
+    after = dict(have, **delta)
+    if p['application'] and p['application'] not in after['applications']:
+        after['applications'] = sorted(after['applications'] + [p['application']])
+    cmd_text = [' '.join(['ceph'] + c) for c in commands]
+    if init_rbd:
+        cmd_text.append('rbd pool init %s' % name)
+        if not module.check_mode:
+            cli.rbd(['pool', 'init', name])
+
+    changed = bool(created or commands or init_rbd)
+    shown = [k for k in want if want[k] is not None] + (['applications'] if p['application'] else [])
+    before = {} if created else dict((k, have.get(k)) for k in ['name'] + shown)
+    module.exit_json(changed=changed, pool=after, commands=cmd_text,
+                     diff=dict(before=before, after=dict((k, after.get(k)) for k in ['name'] + shown)))
+
+
+if __name__ == '__main__':
+    main()

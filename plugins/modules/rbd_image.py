@@ -1,0 +1,351 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: rbd_image
+short_description: Manage an RBD image, its snapshots and clones, or read its state
+version_added: 0.1.0
+description:
+  - Reads (O(state=info)), creates, resizes, clones, flattens or deletes one RBD image, and creates,
+    protects, unprotects or removes its snapshots, with the C(rbd) CLI.
+  - Meant for verification and image flows, such as checking that a Cinder volume is a copy-on-write
+    clone of a Glance image.
+  - When nothing changes the module reads C(rbd info), plus C(rbd snap ls) when snapshots are managed
+    or reported, plus one C(rbd children) per snapshot when O(list_children=true).
+author:
+  - openstack_ceph.rbd contributors
+extends_documentation_fragment:
+  - openstack_ceph.rbd.ceph_client
+attributes:
+  check_mode:
+    support: full
+    description: Reads run; writes are skipped; RV(ignore:changed) and the diff predict what a real run does.
+  diff_mode:
+    support: full
+    description: Before and after of the size, parent and snapshots.
+  idempotent:
+    support: full
+    description: A second run with the same options reports no change.
+options:
+  pool:
+    description: Pool of the image.
+    type: str
+    required: true
+  name:
+    description: Name of the image.
+    type: str
+    required: true
+    aliases: [image]
+  namespace:
+    description: RBD namespace of the image inside O(pool).
+    type: str
+  state:
+    description:
+      - V(present) creates the image (empty with O(size), or as a clone of O(clone_from)) and applies
+        O(size), O(snapshots) and O(flatten).
+      - V(absent) deletes the image. Snapshots must be gone first, or set O(purge_snapshots=true).
+      - V(info) only reads; it fails when the image does not exist.
+    type: str
+    choices: [present, absent, info]
+    default: present
+  size:
+    description:
+      - Image size, a whole number with an optional unit C(K), C(M), C(G), C(T) (powers of 1024); no unit
+        means MiB, as for the C(rbd) CLI. Must be a whole number of KiB.
+      - Growing is done in place; shrinking needs O(allow_shrink=true).
+    type: str
+  allow_shrink:
+    description: Allow O(size) to make the image smaller, discarding data past the new end.
+    type: bool
+    default: false
+  clone_from:
+    description:
+      - Create the image as a copy-on-write clone of this snapshot, C(POOL/IMAGE@SNAP) or
+        C(POOL/NAMESPACE/IMAGE@SNAP). The snapshot must be protected.
+      - For an existing image with a different parent this is an error; a flattened clone (no parent) is left alone.
+    type: str
+  flatten:
+    description: Copy all data from the parent so the image no longer depends on it.
+    type: bool
+    default: false
+  snapshots:
+    description: Snapshots to manage. Snapshots not listed are left alone.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Snapshot name.
+        type: str
+        required: true
+      state:
+        description: V(present) creates it, V(absent) removes it (unprotecting it first).
+        type: str
+        choices: [present, absent]
+        default: present
+      protected:
+        description: Protect the snapshot (needed to clone it). When omitted, protection is not managed.
+        type: bool
+  purge_snapshots:
+    description: With O(state=absent), remove all the image's snapshots first (unprotecting them).
+    type: bool
+    default: false
+  list_children:
+    description: Report the clones of each snapshot in RV(image.snapshots[].children).
+    type: bool
+    default: false
+requirements:
+  - C(rbd) CLI on the target (package C(ceph-common)).
+seealso:
+  - module: openstack_ceph.rbd.ceph_pool
+'''
+
+EXAMPLES = r'''
+- name: A base image with a protected snapshot, ready to clone
+  openstack_ceph.rbd.rbd_image:
+    pool: images
+    name: base
+    size: 1G
+    snapshots:
+      - name: snap
+        protected: true
+
+- name: A copy-on-write clone of it
+  openstack_ceph.rbd.rbd_image:
+    pool: volumes
+    name: volume-1
+    clone_from: images/base@snap
+
+- name: Check that a Cinder volume is a clone of its Glance image
+  openstack_ceph.rbd.rbd_image:
+    pool: volumes
+    name: "volume-{{ volume_id }}"
+    state: info
+    user: cinder
+    keyring: /etc/ceph/ceph.client.cinder.keyring
+  register: vol
+  failed_when: vol.image.parent.image != image_id
+
+- name: Remove an image and its snapshots
+  openstack_ceph.rbd.rbd_image:
+    pool: images
+    name: base
+    state: absent
+    purge_snapshots: true
+'''
+
+RETURN = r'''
+image:
+  description: The image after the run (predicted in check mode); empty when absent.
+  returned: always
+  type: dict
+  sample:
+    pool: volumes
+    namespace: null
+    name: volume-1
+    id: 10632294abcd
+    size: 1073741824
+    order: 22
+    object_size: 4194304
+    format: 2
+    features: [layering, exclusive-lock, object-map, fast-diff, deep-flatten]
+    parent: {pool: images, namespace: null, image: base, snapshot: snap, overlap: 1073741824}
+    snapshots: [{name: snap, protected: true, size: 1073741824, children: ["volumes/volume-1"]}]
+commands:
+  description: The C(rbd) commands run (or, in check mode, that would run).
+  returned: always
+  type: list
+  elements: str
+  sample: ["rbd clone images/base@snap volumes/volume-1"]
+'''
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
+    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI)
+
+NAME_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.\-]*$')
+SIZE_RE = re.compile(r'^\s*(\d+)\s*([KMGT]?)(i?B)?\s*$', re.IGNORECASE)
+UNITS = {'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30, 'T': 1 << 40}
+CLONE_RE = re.compile(r'^([^/@]+)/(?:([^/@]+)/)?([^/@]+)@([^/@]+)$')
+
+
+def parse_size(module, text):
+    m = SIZE_RE.match(text or '')
+    if not m:
+        module.fail_json(msg="size %r is not a size: use a whole number with an optional unit K, M, G or T, "
+                             "such as 10G." % text)
+    value = int(m.group(1)) * UNITS[(m.group(2) or 'M').upper()]
+    if value <= 0:
+        module.fail_json(msg="size must be larger than 0, got %r." % text)
+    return value
+
+
+def image_state(info, pool, namespace, snaps):
+    parent = info.get('parent')
+    return dict(
+        pool=pool, namespace=namespace, name=info['name'], id=info.get('id'), size=info['size'],
+        order=info.get('order'), object_size=info.get('object_size'), format=info.get('format'),
+        features=info.get('features', []),
+        parent=dict(pool=parent['pool'], namespace=parent.get('pool_namespace') or None, image=parent['image'],
+                    snapshot=parent['snapshot'], overlap=parent.get('overlap')) if parent else None,
+        snapshots=[dict(name=s['name'], protected=str(s.get('protected')).lower() == 'true', size=s.get('size'))
+                   for s in snaps] if snaps is not None else None,
+    )
+
+
+def main():
+    argument_spec = dict(
+        pool=dict(type='str', required=True),
+        name=dict(type='str', required=True, aliases=['image']),
+        namespace=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent', 'info']),
+        size=dict(type='str'),
+        allow_shrink=dict(type='bool', default=False),
+        clone_from=dict(type='str'),
+        flatten=dict(type='bool', default=False),
+        snapshots=dict(type='list', elements='dict', options=dict(
+            name=dict(type='str', required=True),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            protected=dict(type='bool'),
+        )),
+        purge_snapshots=dict(type='bool', default=False),
+        list_children=dict(type='bool', default=False),
+    )
+    argument_spec.update(CEPH_CLIENT_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           mutually_exclusive=[('size', 'clone_from')])
+    p = module.params
+    for key in ('pool', 'name', 'namespace'):
+        if p[key] is not None and not NAME_RE.match(p[key]):
+            module.fail_json(msg="%s %r is not a valid RBD name: use letters, digits, '_', '-' and '.'." % (key, p[key]))
+    for snap in p['snapshots'] or []:
+        if not NAME_RE.match(snap['name']):
+            module.fail_json(msg="snapshots: %r is not a valid snapshot name." % snap['name'])
+    want_size = parse_size(module, p['size']) if p['size'] is not None else None
+    if want_size is not None and want_size % 1024:
+        module.fail_json(msg="size must be a whole number of KiB.")
+    clone = CLONE_RE.match(p['clone_from']) if p['clone_from'] else None
+    if p['clone_from'] and not clone:
+        module.fail_json(msg="clone_from %r must be POOL/IMAGE@SNAP or POOL/NAMESPACE/IMAGE@SNAP." % p['clone_from'])
+
+    spec = '/'.join(x for x in (p['pool'], p['namespace'], p['name']) if x)
+    cli = CephCLI(module)
+    rc, info, err = cli.rbd_json(['info', spec], check_rc=False)
+    if rc != 0 and rc != 2 and 'No such file' not in err:
+        cli.fail(cli.argv('rbd', ['info', spec]), rc, '', err, 'rbd info %s' % spec)
+    exists = rc == 0
+    need_snaps = exists and (p['state'] == 'info' or p['snapshots'] or p['list_children'] or
+                             (p['state'] == 'absent' and info.get('snapshot_count')))
+    snaps = cli.rbd_json(['snap', 'ls', spec])[1] if need_snaps else ([] if exists else None)
+    have = image_state(info, p['pool'], p['namespace'], snaps) if exists else None
+
+    def with_children(image):
+        # A clone can only hang off a snapshot that exists for real, not one check mode predicts.
+        if image and p['list_children'] and (exists or not module.check_mode):
+            for snap in image.get('snapshots') or []:
+                rc, kids, err = cli.rbd_json(['children', '%s@%s' % (spec, snap['name'])], check_rc=False)
+                snap['children'] = ['/'.join(x for x in (k['pool'], k.get('pool_namespace'), k['image']) if x)
+                                    for k in (kids or [])]
+        return image
+
+    if p['state'] == 'info':
+        if not exists:
+            module.fail_json(msg="RBD image %s does not exist." % spec)
+        module.exit_json(changed=False, image=with_children(have), commands=[])
+
+    commands = []
+    if p['state'] == 'absent':
+        if exists:
+            if snaps:
+                if not p['purge_snapshots']:
+                    module.fail_json(msg="RBD image %s has snapshots (%s): remove them first or set purge_snapshots: true."
+                                     % (spec, ', '.join(s['name'] for s in have['snapshots'])))
+                for snap in have['snapshots']:
+                    if snap['protected']:
+                        commands.append(['snap', 'unprotect', '%s@%s' % (spec, snap['name'])])
+                commands.append(['snap', 'purge', '--no-progress', spec])
+            commands.append(['rm', '--no-progress', spec])
+            if not module.check_mode:
+                for cmd in commands:
+                    cli.rbd(cmd)
+        module.exit_json(changed=exists, image={}, commands=[' '.join(['rbd'] + c) for c in commands],
+                         diff=dict(before={'image': spec, 'state': 'present' if exists else 'absent'},
+                                   after={'image': spec, 'state': 'absent'}))
+
+    after = dict(have) if have else dict(pool=p['pool'], namespace=p['namespace'], name=p['name'],
+                                         size=want_size, parent=None, snapshots=[])
+    if not exists:
+        if clone:
+            src_pool, src_ns, src_image, src_snap = clone.groups()
+            commands.append(['clone', p['clone_from'], spec])
+            after['parent'] = dict(pool=src_pool, namespace=src_ns, image=src_image, snapshot=src_snap)
+        elif want_size is None:
+            module.fail_json(msg="RBD image %s does not exist: give size (or clone_from) to create it." % spec)
+        else:
+            commands.append(['create', '--size', '%dK' % (want_size // 1024), spec])
+    else:
+        if clone and have['parent']:
+            src_pool, src_ns, src_image, src_snap = clone.groups()
+            live_parent = (have['parent']['pool'], have['parent']['namespace'], have['parent']['image'],
+                           have['parent']['snapshot'])
+            if live_parent != (src_pool, src_ns, src_image, src_snap):
+                module.fail_json(msg="RBD image %s is a clone of %s, not of %s." % (
+                    spec, '%s/%s@%s' % ('/'.join(x for x in live_parent[:2] if x), live_parent[2], live_parent[3]),
+                    p['clone_from']))
+        if want_size is not None and want_size != have['size']:
+            if want_size < have['size'] and not p['allow_shrink']:
+                module.fail_json(msg="RBD image %s is %d bytes; size %s would shrink it: set allow_shrink: true "
+                                     "to discard the data past the new end." % (spec, have['size'], p['size']))
+            commands.append(['resize', '--no-progress', '--size', '%dK' % (want_size // 1024), spec]
+                            + (['--allow-shrink'] if want_size < have['size'] else []))
+            after['size'] = want_size
+    if p['flatten'] and after.get('parent'):
+        commands.append(['flatten', '--no-progress', spec])
+        after['parent'] = None
+
+    live_snaps = dict((s['name'], s) for s in (have or {}).get('snapshots') or [])
+    new_snaps = [dict(s) for s in (have or {}).get('snapshots') or []]
+    for snap in p['snapshots'] or []:
+        sspec = '%s@%s' % (spec, snap['name'])
+        current = live_snaps.get(snap['name'])
+        if snap['state'] == 'absent':
+            if current:
+                if current['protected']:
+                    commands.append(['snap', 'unprotect', sspec])
+                commands.append(['snap', 'rm', '--no-progress', sspec])
+                new_snaps = [s for s in new_snaps if s['name'] != snap['name']]
+            continue
+        if not current:
+            commands.append(['snap', 'create', '--no-progress', sspec])
+            current = dict(name=snap['name'], protected=False, size=after.get('size'))
+            new_snaps.append(current)
+        if snap['protected'] is not None and snap['protected'] != current['protected']:
+            commands.append(['snap', 'protect' if snap['protected'] else 'unprotect', sspec])
+            for s in new_snaps:
+                if s['name'] == snap['name']:
+                    s['protected'] = snap['protected']
+    after['snapshots'] = new_snaps
+
+    if commands and not module.check_mode:
+        for cmd in commands:
+            cli.rbd(cmd)
+        rc, info, err = cli.rbd_json(['info', spec])
+        snaps = cli.rbd_json(['snap', 'ls', spec])[1]
+        after = image_state(info, p['pool'], p['namespace'], snaps)
+    shown = ('size', 'parent', 'snapshots')
+    before = dict((k, have.get(k)) for k in shown) if have else {}
+    module.exit_json(changed=bool(commands), image=with_children(after),
+                     commands=[' '.join(['rbd'] + c) for c in commands],
+                     diff=dict(before=before, after=dict((k, after.get(k)) for k in shown)))
+
+
+if __name__ == '__main__':
+    main()
