@@ -377,6 +377,8 @@ def main():
             create += ['--rule', p['crush_rule']]
         if p['pg_autoscale_mode']:
             create += ['--autoscale_mode', p['pg_autoscale_mode']]
+        if p['size'] is not None and pool_type == 'replicated':
+            create += ['--size', p['size']]
         commands.append([str(c) for c in create])
         if not module.check_mode:
             cli.ceph(create)
@@ -388,7 +390,8 @@ def main():
         else:
             # Predict: the creation options hold, the rest is still to be set.
             have = dict(name=name, pool_type=pool_type, applications=[])
-            for key in ('pg_num', 'pgp_num', 'crush_rule', 'pg_autoscale_mode'):
+            for key in ('pg_num', 'pgp_num', 'crush_rule', 'pg_autoscale_mode') + (
+                    ('size',) if pool_type == 'replicated' else ()):
                 if want.get(key) is not None:
                     have[key] = want[key]
             if p['pg_num'] is not None and p['pgp_num'] is None:

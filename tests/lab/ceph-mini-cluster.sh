@@ -26,6 +26,12 @@ stop_cluster() {
   pkill -9 -f -- "--conf $dir/ceph.conf" 2>/dev/null || true
 }
 
+# Daemons fork into the background; detach them from our terminal and output so a test runner
+# never waits on them.
+daemon() {
+  setsid "$@" </dev/null >>"$dir/log/daemons.out" 2>&1
+}
+
 start_cluster() {
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
@@ -55,7 +61,7 @@ osd_pool_default_min_size = 1
 osd_pool_default_pg_num = 8
 mon_allow_pool_size_one = true
 mon_warn_on_pool_no_redundancy = false
-mon_allow_pool_delete = true
+auth_allow_insecure_global_id_reclaim = false
 osd_crush_chooseleaf_type = 0
 mon_max_pg_per_osd = 1000
 ms_bind_ipv4 = true
@@ -84,12 +90,12 @@ CONF
   chmod 0600 "$mon_kr" "$admin_kr"
   monmaptool --create --addv a "[v2:127.0.0.1:$port]" --fsid "$fsid" "$dir/monmap" >/dev/null
   ceph-mon --conf "$conf" --mkfs -i a --monmap "$dir/monmap" --keyring "$mon_kr" >/dev/null 2>&1
-  ceph-mon --conf "$conf" -i a
+  daemon ceph-mon --conf "$conf" -i a
 
   local c=(ceph --conf "$conf" --keyring "$admin_kr" --connect-timeout 20)
   "${c[@]}" auth get-or-create mgr.x mon 'allow profile mgr' osd 'allow *' mds 'allow *' \
     -o "$dir/mgr/x/keyring" >/dev/null 2>&1
-  ceph-mgr --conf "$conf" -i x
+  daemon ceph-mgr --conf "$conf" -i x
 
   osd_uuid=$(cat /proc/sys/kernel/random/uuid)
   osd_key=$(ceph-authtool --gen-print-key)
@@ -99,7 +105,7 @@ CONF
   rm -f "$dir/osd-secrets.json"
   ( umask 077; printf '[osd.0]\n\tkey = %s\n' "$osd_key" >"$dir/osd/0/keyring" )
   ceph-osd --conf "$conf" -i 0 --mkfs --osd-uuid "$osd_uuid" --no-mon-config >/dev/null 2>&1
-  ceph-osd --conf "$conf" -i 0
+  daemon ceph-osd --conf "$conf" -i 0
 
   # Wait (bounded) until the OSD is up and in.
   local i
