@@ -152,6 +152,7 @@ dest:
 '''
 
 import grp
+import json
 import os
 import pwd
 import re
@@ -310,15 +311,20 @@ def main():
     if changed and not module.check_mode:
         if key_changes:
             # One import sets key and caps together; the keyring travels on stdin.
-            cli.ceph(['auth', 'import', '-i', '-'], data=keyring_text(entity, key, want_caps),
-                     what='ceph auth import %s' % entity)
+            write = (['auth', 'import', '-i', '-'], keyring_text(entity, key, want_caps))
         elif live is None:
-            dummy, created, dummy2 = cli.ceph_json(['auth', 'get-or-create', entity] + caps_args(want_caps))
-            key = created[0]['key']
+            write = (['auth', 'get-or-create', entity] + caps_args(want_caps) + ['--format', 'json'], None)
+        else:
+            write = (['auth', 'caps', entity] + caps_args(want_caps), None)
+        rc, out, err = cli.ceph(write[0], data=write[1], check_rc=False)
+        if rc != 0 and 'capability parse failed' in err:
+            module.fail_json(msg="caps for %s were refused by Ceph: %s" % (entity, err.strip()), rc=rc, stderr=err)
+        if rc != 0:
+            cli.fail(cli.argv('ceph', write[0][:3]), rc, '', err, 'ceph %s %s' % (' '.join(write[0][:2]), entity))
+        if live is None and not key_changes:
+            key = json.loads(out)[0]['key']
             if not p['return_key']:
                 module.no_log_values.add(key)
-        else:
-            cli.ceph(['auth', 'caps', entity] + caps_args(want_caps))
 
     file_changed = False
     if p['dest']:

@@ -396,6 +396,9 @@ def main():
                     have[key] = want[key]
             if p['pg_num'] is not None and p['pgp_num'] is None:
                 have['pgp_num'] = p['pg_num']
+            if have.get('size'):
+                # Ceph's own default for a new pool's min_size.
+                have['min_size'] = have['size'] - have['size'] // 2
 
     delta = changed_fields(have, want)
     commands.extend(set_commands(name, have, delta))

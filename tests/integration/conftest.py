@@ -11,6 +11,7 @@ below), never through the module under test.
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,12 @@ ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbo
 def _need(binary):
     if shutil.which(binary) is None:
         pytest.fail("%s is not installed: run the tests through 'make test', which installs it." % binary)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
 
 
 class Cluster(object):
@@ -77,7 +84,10 @@ def cluster():
     directory = tempfile.mkdtemp(prefix='ceph-test-')
     script = os.path.join(LAB, 'ceph-mini-cluster.sh')
     try:
-        subprocess.run([script, 'start', directory], check=True, capture_output=True, text=True, timeout=120)
+        proc = subprocess.run([script, 'start', directory, str(free_port())], capture_output=True, text=True,
+                              timeout=120)
+        if proc.returncode != 0:
+            pytest.fail('the test Ceph cluster did not start: %s' % proc.stderr)
         yield Cluster(directory)
     finally:
         subprocess.run([script, 'stop', directory], capture_output=True, timeout=60)

@@ -30,6 +30,7 @@ def test_create_tune_and_converge(cluster):
 
     results = converge('ceph_pool', args, lambda: cluster.pool('volumes'), expect)
     assert results[0]['diff']['after']['size'] == 1
+    assert results[0]['commands'] == results[1]['commands'], 'check mode must predict the commands a real run makes'
     # rbd pool init really ran: the pool answers rbd commands.
     assert cluster.run('rbd', 'ls', 'volumes').returncode == 0
 

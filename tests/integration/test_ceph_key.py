@@ -1,0 +1,137 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ceph_key against a real cluster; state is read back with `ceph auth get` and os.stat."""
+
+import os
+import pwd
+import stat
+import subprocess
+
+from conftest import converge, run_module
+
+GLANCE_CAPS = {'mon': 'profile rbd', 'osd': 'profile rbd pool=images', 'mgr': 'profile rbd pool=images'}
+
+
+def fresh_key():
+    return subprocess.run(['ceph-authtool', '--gen-print-key'], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def key_args(cluster, **kwargs):
+    args = dict(cluster.client_args)
+    args.update(kwargs)
+    return args
+
+
+def test_create_with_caps_and_converge(cluster):
+    args = key_args(cluster, name='client.glance', caps=GLANCE_CAPS)
+
+    def expect(entity):
+        assert entity is not None and entity['caps'] == GLANCE_CAPS
+        assert entity['key'].startswith('AQ')
+
+    converge('ceph_key', args, lambda: cluster.auth('client.glance'), expect)
+
+
+def test_caps_drift_is_fixed_without_a_new_key(cluster):
+    args = key_args(cluster, name='client.drifty', caps=GLANCE_CAPS)
+    assert run_module('ceph_key', args)['changed'] is True
+    key = cluster.auth('client.drifty')['key']
+    cluster.ceph('auth', 'caps', 'client.drifty', 'mon', 'allow r', 'osd', 'allow *')
+    probe = run_module('ceph_key', args, check=True)
+    assert probe['changed'] is True
+    assert probe['diff']['before']['caps']['osd'] == 'allow *'
+    assert cluster.auth('client.drifty')['caps']['osd'] == 'allow *', 'check mode must not fix the drift'
+    assert run_module('ceph_key', args)['changed'] is True
+    entity = cluster.auth('client.drifty')
+    assert entity['caps'] == GLANCE_CAPS
+    assert entity['key'] == key, 'fixing caps must not regenerate the key'
+    assert run_module('ceph_key', args)['changed'] is False
+
+
+def test_keyring_file_owner_mode_and_content_drift(cluster, tmp_path):
+    os.chmod(str(tmp_path), 0o755)
+    dest = tmp_path / 'ceph.client.cinder.keyring'
+    args = key_args(cluster, name='client.cinder', caps={'mon': 'profile rbd', 'osd': 'profile rbd pool=volumes'},
+                    dest=str(dest), owner='nobody', group='nogroup', mode='0640')
+
+    def expect(state):
+        content, mode, uid = state
+        assert content == '[client.cinder]\n\tkey = %s\n' % cluster.auth('client.cinder')['key']
+        assert mode == 0o640 and uid == pwd.getpwnam('nobody').pw_uid
+
+    def read():
+        if not dest.exists():
+            return None
+        st = dest.stat()
+        return dest.read_text(), stat.S_IMODE(st.st_mode), st.st_uid
+
+    converge('ceph_key', args, read, expect)
+    # Content drift, same owner and mode: rewritten.
+    dest.write_text('[client.cinder]\n\tkey = %s\n' % fresh_key())
+    assert run_module('ceph_key', args)['changed'] is True
+    expect(read())
+    # Mode drift: corrected.
+    os.chmod(str(dest), 0o644)
+    assert run_module('ceph_key', args)['changed'] is True
+    expect(read())
+    assert run_module('ceph_key', args)['changed'] is False
+
+
+def test_loose_keyring_mode_is_refused(cluster, tmp_path):
+    result = run_module('ceph_key', key_args(cluster, name='client.loose', dest=str(tmp_path / 'k'), mode='0644'))
+    assert result.get('failed') and 'mode' in result['msg']
+    assert cluster.auth('client.loose') is None
+    assert not (tmp_path / 'k').exists()
+
+
+def test_given_secret_is_imported_and_replaced(cluster):
+    first = fresh_key()
+    args = key_args(cluster, name='client.vaulted', secret=first, caps={'mon': 'profile rbd'})
+    converge('ceph_key', args, lambda: cluster.auth('client.vaulted'),
+             lambda entity: entity['key'] == first and entity['caps'] == {'mon': 'profile rbd'})
+    second = fresh_key()
+    args['secret'] = second
+    result = run_module('ceph_key', args)
+    assert result['changed'] is True
+    assert cluster.auth('client.vaulted')['key'] == second
+    assert first not in result.output and second not in result.output
+
+
+def test_absent(cluster):
+    assert run_module('ceph_key', key_args(cluster, name='client.doomed', caps={'mon': 'allow r'}))['changed']
+    converge('ceph_key', key_args(cluster, name='client.doomed', state='absent'),
+             lambda: cluster.auth('client.doomed'), lambda entity: entity is None)
+
+
+def test_return_key_only_when_asked_and_never_in_output(cluster):
+    assert run_module('ceph_key', key_args(cluster, name='client.quiet', caps={'mon': 'allow r'}))['changed']
+    key = cluster.auth('client.quiet')['key']
+    plain = run_module('ceph_key', key_args(cluster, name='client.quiet'))
+    assert 'key' not in plain
+    assert key not in plain.output
+    asked = run_module('ceph_key', key_args(cluster, name='client.quiet', return_key=True), no_log=True)
+    assert key not in asked.output
+    # The default callback at the highest verbosity, with the secret going in as well.
+    loud = run_module('ceph_key', key_args(cluster, name='client.quiet', secret=key, return_key=True),
+                      no_log=True, verbosity=4, callback='default')
+    assert 'module under test' in loud.output
+    assert key not in loud.output
+
+
+def test_bad_input_fails_clearly_and_changes_nothing(cluster):
+    before = cluster.snapshot()
+    cases = [
+        (dict(name='glance'), 'name'),
+        (dict(name='client.bad', caps={'foo': 'allow r'}), 'caps'),
+        (dict(name='client.bad', secret='not-a-key'), 'secret'),
+        (dict(name='client.bad', secret='QUJD'), 'secret'),
+        (dict(name='client.bad', caps={'osd': 'bogus cap'}), 'caps'),
+    ]
+    for extra, word in cases:
+        result = run_module('ceph_key', key_args(cluster, **extra))
+        assert result.get('failed'), (extra, result)
+        assert word in result['msg'] or word in result.get('stderr', ''), (extra, result['msg'])
+        assert 'not-a-key' not in result.output or extra.get('secret') != 'not-a-key'
+    assert cluster.snapshot() == before
