@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""rbd_image against a real cluster; state is read back with `rbd info` and `rbd snap ls`."""
+
+import pytest
+
+from conftest import converge, run_module
+
+
+@pytest.fixture(scope='module')
+def pools(cluster):
+    for name in ('rbdimages', 'rbdvolumes'):
+        result = run_module('ceph_pool', dict(cluster.client_args, name=name, pg_num=8, pg_autoscale_mode='off',
+                                              application='rbd'))
+        assert not result.get('failed'), result
+    return cluster
+
+
+def image_args(cluster, **kwargs):
+    args = dict(cluster.client_args)
+    args.update(kwargs)
+    return args
+
+
+def read_image(cluster, spec):
+    info = cluster.json('rbd', 'info', spec)
+    if info is None:
+        return None
+    snaps = cluster.json('rbd', 'snap', 'ls', spec)
+    return dict(size=info['size'], parent=info.get('parent'),
+                snaps=dict((s['name'], s['protected']) for s in snaps))
+
+
+def test_base_image_with_protected_snapshot(pools):
+    args = image_args(pools, pool='rbdimages', name='base', size='16M',
+                      snapshots=[dict(name='snap', protected=True)])
+
+    def expect(image):
+        assert image['size'] == 16 << 20
+        assert image['snaps'] == {'snap': 'true'}
+
+    converge('rbd_image', args, lambda: read_image(pools, 'rbdimages/base'), expect)
+
+
+def test_clone_children_resize_flatten(pools):
+    clone = image_args(pools, pool='rbdvolumes', name='volume-1', clone_from='rbdimages/base@snap')
+
+    def expect(image):
+        assert image['parent']['pool'] == 'rbdimages'
+        assert image['parent']['image'] == 'base' and image['parent']['snapshot'] == 'snap'
+
+    converge('rbd_image', clone, lambda: read_image(pools, 'rbdvolumes/volume-1'), expect)
+
+    info = run_module('rbd_image', image_args(pools, pool='rbdimages', name='base', state='info', list_children=True))
+    assert info['changed'] is False
+    assert info['image']['snapshots'][0]['children'] == ['rbdvolumes/volume-1']
+
+    other_parent = run_module('rbd_image', image_args(pools, pool='rbdvolumes', name='volume-1',
+                                                      clone_from='rbdimages/other@snap'))
+    assert other_parent.get('failed') and 'clone of' in other_parent['msg']
+
+    grow = image_args(pools, pool='rbdvolumes', name='volume-1', size='32M')
+    converge('rbd_image', grow, lambda: read_image(pools, 'rbdvolumes/volume-1'),
+             lambda image: image['size'] == 32 << 20)
+    shrink = run_module('rbd_image', image_args(pools, pool='rbdvolumes', name='volume-1', size='8M'))
+    assert shrink.get('failed') and 'allow_shrink' in shrink['msg']
+    assert read_image(pools, 'rbdvolumes/volume-1')['size'] == 32 << 20
+
+    flatten = image_args(pools, pool='rbdvolumes', name='volume-1', flatten=True)
+    converge('rbd_image', flatten, lambda: read_image(pools, 'rbdvolumes/volume-1'),
+             lambda image: image['parent'] is None)
+
+
+def test_snapshot_protection_drift(pools):
+    args = image_args(pools, pool='rbdimages', name='drifty', size='8M', snapshots=[dict(name='s1', protected=True)])
+    assert run_module('rbd_image', args)['changed'] is True
+    assert pools.run('rbd', 'snap', 'unprotect', 'rbdimages/drifty@s1').returncode == 0
+    assert run_module('rbd_image', args)['changed'] is True
+    assert read_image(pools, 'rbdimages/drifty')['snaps'] == {'s1': 'true'}
+    assert run_module('rbd_image', args)['changed'] is False
+
+
+def test_absent_refuses_snapshots_unless_purged(pools):
+    args = image_args(pools, pool='rbdimages', name='doomed', size='8M', snapshots=[dict(name='s', protected=True)])
+    assert run_module('rbd_image', args)['changed'] is True
+    refused = run_module('rbd_image', image_args(pools, pool='rbdimages', name='doomed', state='absent'))
+    assert refused.get('failed') and 'purge_snapshots' in refused['msg']
+    assert read_image(pools, 'rbdimages/doomed') is not None
+    converge('rbd_image', image_args(pools, pool='rbdimages', name='doomed', state='absent', purge_snapshots=True),
+             lambda: read_image(pools, 'rbdimages/doomed'), lambda image: image is None)
+
+
+def test_bad_input(pools):
+    before = pools.json('rbd', 'ls', 'rbdimages')
+    cases = [
+        (dict(pool='rbdimages', name='x', clone_from='no-snapshot-here'), 'clone_from'),
+        (dict(pool='rbdimages', name='x', size='0'), 'size'),
+        (dict(pool='rbdimages', name='x', size='ten gigs'), 'size'),
+        (dict(pool='rbdimages', name='x'), 'size'),
+        (dict(pool='rbdimages', name='missing', state='info'), 'does not exist'),
+    ]
+    for extra, word in cases:
+        result = run_module('rbd_image', image_args(pools, **extra))
+        assert result.get('failed'), (extra, result)
+        assert word in result['msg'], (extra, result['msg'])
+    assert pools.json('rbd', 'ls', 'rbdimages') == before
