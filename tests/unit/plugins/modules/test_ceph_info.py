@@ -1,0 +1,38 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from ansible_collections.openstack_ceph.rbd.plugins.modules import ceph_info
+
+MON_DUMP = {'fsid': 'f5a1c1de-0000-4000-8000-000000000001', 'mons': [
+    {'name': 'a', 'rank': 0, 'public_addrs': {'addrvec': [{'type': 'v2', 'addr': '10.0.0.1:3300'},
+                                                          {'type': 'v1', 'addr': '10.0.0.1:6789'}]}},
+    {'name': 'b', 'rank': 1, 'public_addrs': {'addrvec': [{'type': 'v2', 'addr': '10.0.0.2:3300'}]}}]}
+VERSIONS = {'mon': {'ceph version 16.2.15 (618f440892089921c3e944a991122ddc44e60516) pacific (stable)': 1},
+            'osd': {'ceph version 17.2.7 (b12291d110049b2f35e32e0de30d70e9a4c060d2) quincy (stable)': 3},
+            'overall': {}}
+
+
+def test_gather_subset_costs_one_call_each(fake_cli, run):
+    fake_cli.on('mon dump', out=MON_DUMP)
+    fake_cli.on('config generate-minimal-conf', out='# minimal ceph.conf for x\n[global]\n\tfsid = x\n'
+                                                   '\tmon_host = [v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0]\n')
+    result, failed = run(ceph_info, dict(gather=['mons', 'minimal_conf']))
+    assert len(fake_cli.calls) == 2
+    assert result['fsid'] == MON_DUMP['fsid']
+    assert result['mons'][0] == {'name': 'a', 'rank': 0, 'v2': '10.0.0.1:3300', 'v1': '10.0.0.1:6789'}
+    assert result['mon_host'] == '[v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0],v2:10.0.0.2:3300/0'
+    assert '\t' not in result['minimal_conf'] and result['minimal_conf'].endswith(']\n')
+
+
+def test_all(fake_cli, run):
+    fake_cli.on('mon dump', out=MON_DUMP).on('config generate-minimal-conf', out='[global]\n')
+    fake_cli.on('health', out={'status': 'HEALTH_WARN', 'checks': {'POOL_NO_REDUNDANCY': {}}})
+    fake_cli.on('versions', out=VERSIONS)
+    fake_cli.on('osd pool ls detail', out=[{'pool_name': 'images', 'pool_id': 2, 'type': 1, 'size': 3,
+                                            'application_metadata': {'rbd': {}}}])
+    result, failed = run(ceph_info, dict(), check=True)
+    assert result['changed'] is False
+    assert result['health'] == {'status': 'HEALTH_WARN', 'checks': ['POOL_NO_REDUNDANCY']}
+    assert result['version']['release'] == 'pacific'
+    assert result['pools'][0]['applications'] == ['rbd']

@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# The keys below are fake test values, built at run time from fixed bytes.
+
+import base64
+import os
+import stat
+
+import pytest
+
+from ansible_collections.openstack_ceph.rbd.plugins.modules import ceph_key
+
+KEY_A = base64.b64encode(b'\x01' * 12 + b'A' * 16).decode()
+KEY_B = base64.b64encode(b'\x01' * 12 + b'B' * 16).decode()
+CAPS = {'mon': 'profile rbd', 'osd': 'profile rbd pool=images'}
+
+
+def entity(key=KEY_A, caps=None, name='client.glance'):
+    return [{'entity': name, 'key': key, 'caps': caps if caps is not None else dict(CAPS)}]
+
+
+@pytest.fixture
+def cli(fake_cli):
+    fake_cli.secrets = [KEY_A, KEY_B]
+    return fake_cli
+
+
+def test_converged_entity_is_one_read_and_key_is_masked(cli, run):
+    cli.on('auth get client.glance', out=entity())
+    result, failed = run(ceph_key, dict(name='client.glance', caps=CAPS))
+    assert not failed and result['changed'] is False
+    assert len(cli.calls) == 1
+    assert 'key' not in result
+
+
+def test_create(cli, run):
+    cli.on('auth get client.glance', rc=2, err='Error ENOENT: failed to find client.glance in keyring')
+    cli.on('auth get-or-create client.glance', out=entity())
+    result, failed = run(ceph_key, dict(name='client.glance', caps=CAPS, return_key=True))
+    assert not failed and result['changed'] is True and result['key'] == KEY_A
+    assert cli.called(['auth', 'get-or-create', 'client.glance', 'mon', 'profile rbd', 'osd',
+                       'profile rbd pool=images'])
+
+
+def test_create_in_check_mode_writes_nothing(cli, run):
+    cli.on('auth get client.glance', rc=2, err='Error ENOENT: failed to find client.glance in keyring')
+    result, failed = run(ceph_key, dict(name='client.glance', caps=CAPS), check=True)
+    assert result['changed'] is True and len(cli.calls) == 1
+
+
+def test_caps_drift_uses_auth_caps_not_a_new_key(cli, run):
+    cli.on('auth get client.glance', out=entity(caps={'mon': 'allow r'})).on('auth caps', out='')
+    result, failed = run(ceph_key, dict(name='client.glance', caps=CAPS))
+    assert result['changed'] is True
+    assert [c['words'][:2] for c in cli.calls] == [['auth', 'get'], ['auth', 'caps']]
+    assert result['diff']['before']['caps'] == {'mon': 'allow r'}
+
+
+def test_given_secret_goes_on_stdin_only(cli, run):
+    cli.on('auth get client.glance', out=entity(key=KEY_A)).on('auth import', out='')
+    result, failed = run(ceph_key, dict(name='client.glance', secret=KEY_B, caps=CAPS))
+    assert result['changed'] is True
+    imports = cli.called('auth import')
+    assert imports[0]['words'] == ['auth', 'import', '-i', '-']
+    assert KEY_B in imports[0]['data'] and 'caps osd = "profile rbd pool=images"' in imports[0]['data']
+    assert KEY_A not in str(result) and KEY_B not in str(result['diff'])
+
+
+def test_same_key_other_spelling_is_not_a_change(cli, run):
+    cli.on('auth get client.glance', out=entity(key=KEY_A))
+    result, failed = run(ceph_key, dict(name='client.glance', secret=' %s\n' % KEY_A))
+    assert result['changed'] is False
+
+
+def test_keyring_file_written_with_mode_and_rewritten_on_drift(cli, run, tmp_path):
+    cli.on('auth get client.glance', out=entity())
+    dest = tmp_path / 'ceph.client.glance.keyring'
+    args = dict(name='client.glance', dest=str(dest), mode='0640')
+    result, failed = run(ceph_key, args)
+    assert result['changed'] is True
+    assert dest.read_text() == '[client.glance]\n\tkey = %s\n' % KEY_A
+    assert stat.S_IMODE(os.stat(str(dest)).st_mode) == 0o640
+    assert run(ceph_key, args)[0]['changed'] is False
+    dest.write_text('[client.glance]\n\tkey = %s\n' % KEY_B)
+    assert run(ceph_key, args)[0]['changed'] is True
+    assert KEY_A in dest.read_text()
+    assert [f for f in os.listdir(str(tmp_path)) if f.startswith('.keyring-')] == []
+
+
+@pytest.mark.parametrize('args, word', [
+    (dict(name='glance'), 'name'),
+    (dict(name='client.x', caps={'rgw': 'allow'}), 'caps'),
+    (dict(name='client.x', caps={'osd': ''}), 'caps.osd'),
+    (dict(name='client.x', secret='%%%'), 'secret'),
+    (dict(name='client.x', secret=base64.b64encode(b'short').decode()), 'secret'),
+    (dict(name='client.x', dest='/tmp/k', mode='0644'), 'mode'),
+])
+def test_bad_input_fails_before_any_call(cli, run, args, word):
+    result, failed = run(ceph_key, args)
+    assert failed and word in result['msg']
+    assert cli.calls == []
+    assert '%%%' not in result['msg']
+
+
+def test_absent(cli, run):
+    cli.on('auth get client.glance', out=entity()).on('auth del', out='')
+    result, failed = run(ceph_key, dict(name='client.glance', state='absent'))
+    assert result['changed'] is True and cli.called('auth del client.glance')
