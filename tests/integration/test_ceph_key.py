@@ -8,7 +8,7 @@ import pwd
 import stat
 import subprocess
 
-from conftest import converge, run_module
+from ceph_lab import converge, run_module
 
 GLANCE_CAPS = {'mon': 'profile rbd', 'osd': 'profile rbd pool=images', 'mgr': 'profile rbd pool=images'}
 

@@ -5,7 +5,7 @@
 
 import time
 
-from conftest import converge, run_module
+from ceph_lab import converge, run_module
 
 
 def pool_args(cluster, **kwargs):

@@ -5,7 +5,7 @@
 
 import pytest
 
-from conftest import converge, run_module
+from ceph_lab import converge, run_module
 
 
 @pytest.fixture(scope='module')

@@ -7,7 +7,7 @@ libvirt itself opening an RBD pool of the real cluster through the secret."""
 import subprocess
 import uuid as uuidlib
 
-from conftest import converge, run_module
+from ceph_lab import converge, run_module
 
 
 def fresh_key():
