@@ -38,6 +38,8 @@ options:
       - Seconds to wait for the monitors before failing (C(--connect-timeout) for C(ceph),
         C(client_mount_timeout) for C(rbd)). An unreachable cluster fails after this long
         with a message that says so, instead of hanging.
+      - For C(rbd) it also bounds each request to an OSD (C(rados_osd_op_timeout)), so a pool whose
+        placement groups are not active fails the task instead of blocking it.
     type: int
     default: 30
   cli_prefix:

@@ -156,15 +156,22 @@ class CephCLI(CLIRunner):
     def common_args(self, tool):
         if tool == 'ceph':
             return self._ceph_common + ['--connect-timeout', str(self.timeout)]
-        # rbd is a C++ tool: the same bound is its client_mount_timeout.
-        return self._ceph_common + ['--client_mount_timeout', str(self.timeout)]
+        # rbd is a C++ tool: the same bound is its client_mount_timeout, and each request to an OSD
+        # gets it too, so a pool whose placement groups are not active (rbd children and
+        # snap unprotect scan every pool) fails the call instead of blocking the play forever.
+        # Every rbd step the modules take can be run again after such a failure.
+        return self._ceph_common + ['--client_mount_timeout', str(self.timeout),
+                                    '--rados_osd_op_timeout', str(self.timeout)]
 
     def unreachable_hint(self, rc, err):
-        if any(m in (err or '') for m in _TIMEOUT_MARKERS) and (
-                'monclient' in (err or '') or "couldn't connect" in (err or '') or err.strip() == 'timed out'):
+        err = err or ''
+        if not any(m in err for m in _TIMEOUT_MARKERS):
+            return None
+        if 'monclient' in err or "couldn't connect" in err or err.strip() == 'timed out':
             return ("could not reach the Ceph monitors within connect_timeout=%ds "
                     "(check conf, mon_host, the network and the client keyring)" % self.timeout)
-        return None
+        return ("the OSDs did not answer within connect_timeout=%ds (are the placement groups of the pools "
+                "involved active? see 'ceph health detail')" % self.timeout)
 
     def ceph(self, args, **kwargs):
         return self.run('ceph', args, **kwargs)

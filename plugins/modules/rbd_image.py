@@ -251,7 +251,7 @@ def main():
         # A clone can only hang off a snapshot that exists for real, not one check mode predicts.
         if image and p['list_children'] and (exists or not module.check_mode):
             for snap in image.get('snapshots') or []:
-                rc, kids, err = cli.rbd_json(['children', '%s@%s' % (spec, snap['name'])], check_rc=False)
+                dummy, kids, dummy2 = cli.rbd_json(['children', '%s@%s' % (spec, snap['name'])])
                 snap['children'] = ['/'.join(x for x in (k['pool'], k.get('pool_namespace'), k['image']) if x)
                                     for k in (kids or [])]
         return image

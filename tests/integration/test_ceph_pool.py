@@ -76,9 +76,16 @@ def test_erasure_pool(cluster):
     def expect(pool):
         assert pool['type'] == 3 and pool['erasure_code_profile'] == 'default'
 
-    converge('ceph_pool', args, lambda: cluster.pool('ecdata'), expect)
-    wrong = run_module('ceph_pool', pool_args(cluster, name='ecdata', pool_type='replicated'))
-    assert wrong.get('failed') and 'pool_type' in wrong['msg']
+    try:
+        converge('ceph_pool', args, lambda: cluster.pool('ecdata'), expect)
+        wrong = run_module('ceph_pool', pool_args(cluster, name='ecdata', pool_type='replicated'))
+        assert wrong.get('failed') and 'pool_type' in wrong['msg']
+    finally:
+        # With one OSD an erasure-coded pool never becomes active; leaving it would stall every
+        # later client that scans all pools (rbd children does).
+        cluster.ceph('config', 'set', 'mon', 'mon_allow_pool_delete', 'true')
+        cluster.ceph('osd', 'pool', 'delete', 'ecdata', 'ecdata', '--yes-i-really-really-mean-it')
+        cluster.ceph('config', 'set', 'mon', 'mon_allow_pool_delete', 'false')
     ec_on_replicated = run_module('ceph_pool', pool_args(cluster, name='volumes', allow_ec_overwrites=True))
     assert ec_on_replicated.get('failed') and 'allow_ec_overwrites' in ec_on_replicated['msg']
 

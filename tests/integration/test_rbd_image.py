@@ -105,3 +105,25 @@ def test_bad_input(pools):
         assert result.get('failed'), (extra, result)
         assert word in result['msg'], (extra, result['msg'])
     assert pools.json('rbd', 'ls', 'rbdimages') == before
+
+
+def test_inactive_pool_fails_within_the_timeout_instead_of_hanging(pools):
+    """rbd children scans every pool. With one OSD an erasure-coded pool never becomes active;
+    the module's reads must fail within connect_timeout rather than block the play forever."""
+    import time
+    made = run_module('rbd_image', image_args(pools, pool='rbdimages', name='parent', size='8M',
+                                              snapshots=[dict(name='snap', protected=True)]))
+    assert not made.get('failed'), made
+    pools.ceph('osd', 'pool', 'create', 'stuck', '8', '8', 'erasure')
+    try:
+        start = time.monotonic()
+        result = run_module('rbd_image', image_args(pools, pool='rbdimages', name='parent', state='info',
+                                                    list_children=True, connect_timeout=3))
+        elapsed = time.monotonic() - start
+        assert result.get('failed'), result
+        assert 'did not answer within connect_timeout=3s' in result['msg'], result['msg']
+        assert elapsed < 30, elapsed
+    finally:
+        pools.ceph('config', 'set', 'mon', 'mon_allow_pool_delete', 'true')
+        pools.ceph('osd', 'pool', 'delete', 'stuck', 'stuck', '--yes-i-really-really-mean-it')
+        pools.ceph('config', 'set', 'mon', 'mon_allow_pool_delete', 'false')
