@@ -13,7 +13,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLL_ROOT)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export ANSIBLE_NOCOLOR := 1
 
-.PHONY: help deps venv debs collection test unit integration demo docs-check clean
+.PHONY: help deps venv debs collection test unit integration sanity lint demo clean
 
 help:
 	@echo "make test   install what is needed, then run the unit and integration tests"
@@ -50,8 +50,26 @@ unit: venv collection
 integration: deps
 	$(PY) -m pytest -q tests/integration
 
+# ansible-test wants the collection at a real ansible_collections/<ns>/<name> path, so it
+# runs on a copy of the files git knows. It also downloads a pip bootstrap script from a host
+# that cannot be reached here: tests/lab/pip-bootstrap.py stands in for it.
+SANITY_ROOT := $(BUILD)/sanity/ansible_collections/openstack_ceph/rbd
+PIP_FOR_ANSIBLE_TEST = $(shell $(PY) -c "import ansible_test._internal.python_requirements as r, inspect, re; \
+	print(re.search(r\"pip='([0-9.]+)'\", inspect.getsource(r)).group(1).replace('.', '_'))")
+
+sanity: venv
+	@rm -rf $(SANITY_ROOT) && mkdir -p $(SANITY_ROOT)
+	@git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C $(SANITY_ROOT)
+	@mkdir -p $(HOME)/.ansible/test/cache
+	@cp tests/lab/pip-bootstrap.py $(HOME)/.ansible/test/cache/get_pip_$(PIP_FOR_ANSIBLE_TEST).py
+	cd $(SANITY_ROOT) && $(abspath $(VENV))/bin/ansible-test sanity --python 3.11 --local --color no
+
+lint: venv
+	$(VENV)/bin/ruff check plugins tests
+
 test: deps
 	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory lint sanity && \
 	$(PY) -m pytest tests/unit tests/integration -p no:cacheprovider; rc=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$rc
 

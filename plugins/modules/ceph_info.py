@@ -17,7 +17,7 @@ description:
     and pools. Nothing is changed.
   - O(gather) limits the reads to what you need; each item costs one C(ceph) call.
 author:
-  - openstack_ceph.rbd contributors
+  - openstack_ceph.rbd contributors (@openstack-ceph)
 extends_documentation_fragment:
   - openstack_ceph.rbd.ceph_client
 attributes:
@@ -26,6 +26,7 @@ attributes:
     description: The module only reads, so it runs the same in check mode.
   diff_mode:
     support: none
+    description: Nothing changes, so there is nothing to show.
   idempotent:
     support: full
     description: It never changes anything.

@@ -21,7 +21,7 @@ description:
     mode you ask for. A file whose content drifted is rewritten, not just one that is missing.
   - When nothing changes the module makes a single read (C(ceph auth get)).
 author:
-  - openstack_ceph.rbd contributors
+  - openstack_ceph.rbd contributors (@openstack-ceph)
 extends_documentation_fragment:
   - openstack_ceph.rbd.ceph_client
 attributes:

@@ -19,7 +19,7 @@ description:
     one C(ceph osd crush rule dump) when O(crush_rule) is set.
   - For O(application=rbd) a pool without the C(rbd) application is initialised with C(rbd pool init).
 author:
-  - openstack_ceph.rbd contributors
+  - openstack_ceph.rbd contributors (@openstack-ceph)
 extends_documentation_fragment:
   - openstack_ceph.rbd.ceph_client
 attributes:

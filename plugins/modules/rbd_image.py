@@ -10,17 +10,17 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: rbd_image
-short_description: Manage an RBD image, its snapshots and clones, or read its state
+short_description: Manage an RBD image, its snapshots and clones
 version_added: 0.1.0
 description:
-  - Reads (O(state=info)), creates, resizes, clones, flattens or deletes one RBD image, and creates,
-    protects, unprotects or removes its snapshots, with the C(rbd) CLI.
+  - Creates, resizes, clones, flattens or deletes one RBD image, and creates, protects, unprotects or
+    removes its snapshots, with the C(rbd) CLI. M(openstack_ceph.rbd.rbd_image_info) only reads one.
   - Meant for verification and image flows, such as checking that a Cinder volume is a copy-on-write
     clone of a Glance image.
   - When nothing changes the module reads C(rbd info), plus C(rbd snap ls) when snapshots are managed
     or reported, plus one C(rbd children) per snapshot when O(list_children=true).
 author:
-  - openstack_ceph.rbd contributors
+  - openstack_ceph.rbd contributors (@openstack-ceph)
 extends_documentation_fragment:
   - openstack_ceph.rbd.ceph_client
 attributes:
@@ -51,9 +51,8 @@ options:
       - V(present) creates the image (empty with O(size), or as a clone of O(clone_from)) and applies
         O(size), O(snapshots) and O(flatten).
       - V(absent) deletes the image. Snapshots must be gone first, or set O(purge_snapshots=true).
-      - V(info) only reads; it fails when the image does not exist.
     type: str
-    choices: [present, absent, info]
+    choices: [present, absent]
     default: present
   size:
     description:
@@ -97,12 +96,13 @@ options:
     type: bool
     default: false
   list_children:
-    description: Report the clones of each snapshot in RV(image.snapshots[].children).
+    description: Report the clones of each snapshot, in the C(children) list of each snapshot in RV(image).
     type: bool
     default: false
 requirements:
   - C(rbd) CLI on the target (package C(ceph-common)).
 seealso:
+  - module: openstack_ceph.rbd.rbd_image_info
   - module: openstack_ceph.rbd.ceph_pool
 '''
 
@@ -121,16 +121,6 @@ EXAMPLES = r'''
     pool: volumes
     name: volume-1
     clone_from: images/base@snap
-
-- name: Check that a Cinder volume is a clone of its Glance image
-  openstack_ceph.rbd.rbd_image:
-    pool: volumes
-    name: "volume-{{ volume_id }}"
-    state: info
-    user: cinder
-    keyring: /etc/ceph/ceph.client.cinder.keyring
-  register: vol
-  failed_when: vol.image.parent.image != image_id
 
 - name: Remove an image and its snapshots
   openstack_ceph.rbd.rbd_image:
@@ -170,8 +160,9 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
     CEPH_CLIENT_ARGUMENT_SPEC, CephCLI)
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.rbd import (
+    NAME_RE, add_children, check_names, image_spec, read_image)
 
-NAME_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.\-]*$')
 SIZE_RE = re.compile(r'^\s*(\d+)\s*([KMGT]?)(i?B)?\s*$', re.IGNORECASE)
 UNITS = {'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30, 'T': 1 << 40}
 CLONE_RE = re.compile(r'^([^/@]+)/(?:([^/@]+)/)?([^/@]+)@([^/@]+)$')
@@ -188,25 +179,12 @@ def parse_size(module, text):
     return value
 
 
-def image_state(info, pool, namespace, snaps):
-    parent = info.get('parent')
-    return dict(
-        pool=pool, namespace=namespace, name=info['name'], id=info.get('id'), size=info['size'],
-        order=info.get('order'), object_size=info.get('object_size'), format=info.get('format'),
-        features=info.get('features', []),
-        parent=dict(pool=parent['pool'], namespace=parent.get('pool_namespace') or None, image=parent['image'],
-                    snapshot=parent['snapshot'], overlap=parent.get('overlap')) if parent else None,
-        snapshots=[dict(name=s['name'], protected=str(s.get('protected')).lower() == 'true', size=s.get('size'))
-                   for s in snaps] if snaps is not None else None,
-    )
-
-
 def main():
     argument_spec = dict(
         pool=dict(type='str', required=True),
         name=dict(type='str', required=True, aliases=['image']),
         namespace=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent', 'info']),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
         size=dict(type='str'),
         allow_shrink=dict(type='bool', default=False),
         clone_from=dict(type='str'),
@@ -223,9 +201,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            mutually_exclusive=[('size', 'clone_from')])
     p = module.params
-    for key in ('pool', 'name', 'namespace'):
-        if p[key] is not None and not NAME_RE.match(p[key]):
-            module.fail_json(msg="%s %r is not a valid RBD name: use letters, digits, '_', '-' and '.'." % (key, p[key]))
+    check_names(module, pool=p['pool'], name=p['name'], namespace=p['namespace'])
     for snap in p['snapshots'] or []:
         if not NAME_RE.match(snap['name']):
             module.fail_json(msg="snapshots: %r is not a valid snapshot name." % snap['name'])
@@ -236,30 +212,17 @@ def main():
     if p['clone_from'] and not clone:
         module.fail_json(msg="clone_from %r must be POOL/IMAGE@SNAP or POOL/NAMESPACE/IMAGE@SNAP." % p['clone_from'])
 
-    spec = '/'.join(x for x in (p['pool'], p['namespace'], p['name']) if x)
+    spec = image_spec(p['pool'], p['namespace'], p['name'])
     cli = CephCLI(module)
-    rc, info, err = cli.rbd_json(['info', spec], check_rc=False)
-    if rc != 0 and rc != 2 and 'No such file' not in err:
-        cli.fail(cli.argv('rbd', ['info', spec]), rc, '', err, 'rbd info %s' % spec)
-    exists = rc == 0
-    need_snaps = exists and (p['state'] == 'info' or p['snapshots'] or p['list_children'] or
-                             (p['state'] == 'absent' and info.get('snapshot_count')))
-    snaps = cli.rbd_json(['snap', 'ls', spec])[1] if need_snaps else ([] if exists else None)
-    have = image_state(info, p['pool'], p['namespace'], snaps) if exists else None
+    exists, dummy, have = read_image(cli, spec, p['pool'], p['namespace'],
+                                     with_snapshots=bool(p['snapshots'] or p['list_children'] or p['state'] == 'absent'))
+    snaps = have['snapshots'] if have else None
 
     def with_children(image):
         # A clone can only hang off a snapshot that exists for real, not one check mode predicts.
         if image and p['list_children'] and (exists or not module.check_mode):
-            for snap in image.get('snapshots') or []:
-                dummy, kids, dummy2 = cli.rbd_json(['children', '%s@%s' % (spec, snap['name'])])
-                snap['children'] = ['/'.join(x for x in (k['pool'], k.get('pool_namespace'), k['image']) if x)
-                                    for k in (kids or [])]
+            add_children(cli, spec, image)
         return image
-
-    if p['state'] == 'info':
-        if not exists:
-            module.fail_json(msg="RBD image %s does not exist." % spec)
-        module.exit_json(changed=False, image=with_children(have), commands=[])
 
     commands = []
     if p['state'] == 'absent':
@@ -337,9 +300,7 @@ def main():
     if commands and not module.check_mode:
         for cmd in commands:
             cli.rbd(cmd)
-        rc, info, err = cli.rbd_json(['info', spec])
-        snaps = cli.rbd_json(['snap', 'ls', spec])[1]
-        after = image_state(info, p['pool'], p['namespace'], snaps)
+        after = read_image(cli, spec, p['pool'], p['namespace'], with_snapshots=True)[2]
     shown = ('size', 'parent', 'snapshots')
     before = dict((k, have.get(k)) for k in shown) if have else {}
     module.exit_json(changed=bool(commands), image=with_children(after),

@@ -21,7 +21,7 @@ description:
   - Changing O(usage_name), O(private) or O(ephemeral) of an existing secret needs it undefined and
     defined again (libvirt refuses those changes in place); the module does that and stores O(value) again.
 author:
-  - openstack_ceph.rbd contributors
+  - openstack_ceph.rbd contributors (@openstack-ceph)
 attributes:
   check_mode:
     support: full

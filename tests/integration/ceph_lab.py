@@ -51,7 +51,7 @@ class Cluster(object):
     def run(self, tool, *args, **kwargs):
         base = ['ceph', '--conf', self.conf, '--keyring', self.keyring] if tool == 'ceph' else \
             ['rbd', '--conf', self.conf, '--keyring', self.keyring]
-        return subprocess.run(base + list(args), capture_output=True, text=True, timeout=60, **kwargs)
+        return subprocess.run(base + list(args), capture_output=True, text=True, timeout=60, check=False, **kwargs)
 
     def json(self, tool, *args):
         proc = self.run(tool, *(list(args) + ['--format', 'json']))
@@ -84,7 +84,7 @@ class Libvirt(object):
 
     def virsh(self, *args, **kwargs):
         return subprocess.run(['virsh', '-q', '-c', self.uri] + list(args), capture_output=True, text=True,
-                              timeout=60, **kwargs)
+                              timeout=60, check=False, **kwargs)
 
 
 class Result(dict):
@@ -111,7 +111,7 @@ def run_module(module, args, check=False, diff=True, verbosity=0, no_log=False, 
                ANSIBLE_NOCOLOR='1')
     cmd = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', path] + (['-' + 'v' * verbosity] if verbosity else [])
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
     finally:
         os.unlink(path)
     result = Result()

@@ -22,12 +22,12 @@ def cluster():
     script = os.path.join(LAB, 'ceph-mini-cluster.sh')
     try:
         proc = subprocess.run([script, 'start', directory, str(free_port())], capture_output=True, text=True,
-                              timeout=120)
+                              timeout=120, check=False)
         if proc.returncode != 0:
             pytest.fail('the test Ceph cluster did not start: %s' % proc.stderr)
         yield Cluster(directory)
     finally:
-        subprocess.run([script, 'stop', directory], capture_output=True, timeout=60)
+        subprocess.run([script, 'stop', directory], capture_output=True, timeout=60, check=False)
         shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -41,5 +41,5 @@ def libvirt():
         proc = subprocess.run([script, 'start', directory], check=True, capture_output=True, text=True, timeout=60)
         yield Libvirt(directory, proc.stdout.strip())
     finally:
-        subprocess.run([script, 'stop', directory], capture_output=True, timeout=60)
+        subprocess.run([script, 'stop', directory], capture_output=True, timeout=60, check=False)
         shutil.rmtree(directory, ignore_errors=True)

@@ -47,7 +47,7 @@ def test_minimal_conf_lets_a_client_connect(cluster, tmp_path):
 
 @pytest.mark.parametrize('module, args', [
     ('ceph_info', dict(gather=['health'])),
-    ('rbd_image', dict(pool='rbd', name='x', state='info')),
+    ('rbd_image_info', dict(pool='rbd', name='x')),
 ])
 def test_unreachable_monitor_fails_within_the_timeout(cluster, tmp_path, module, args):
     conf = tmp_path / 'unreachable.conf'

@@ -52,9 +52,15 @@ def test_clone_children_resize_flatten(pools):
 
     converge('rbd_image', clone, lambda: read_image(pools, 'rbdvolumes/volume-1'), expect)
 
-    info = run_module('rbd_image', image_args(pools, pool='rbdimages', name='base', state='info', list_children=True))
+    info = run_module('rbd_image_info', image_args(pools, pool='rbdimages', name='base', list_children=True))
     assert info['changed'] is False
     assert info['image']['snapshots'][0]['children'] == ['rbdvolumes/volume-1']
+    assert pools.json('rbd', 'children', 'rbdimages/base@snap') == [
+        {'pool': 'rbdvolumes', 'pool_namespace': '', 'image': 'volume-1'}]
+    vol = run_module('rbd_image_info', image_args(pools, pool='rbdvolumes', name='volume-1'))
+    live = pools.json('rbd', 'info', 'rbdvolumes/volume-1')
+    assert vol['image']['parent']['image'] == live['parent']['image'] == 'base'
+    assert vol['image']['size'] == live['size']
 
     other_parent = run_module('rbd_image', image_args(pools, pool='rbdvolumes', name='volume-1',
                                                       clone_from='rbdimages/other@snap'))
@@ -98,7 +104,7 @@ def test_bad_input(pools):
         (dict(pool='rbdimages', name='x', size='0'), 'size'),
         (dict(pool='rbdimages', name='x', size='ten gigs'), 'size'),
         (dict(pool='rbdimages', name='x'), 'size'),
-        (dict(pool='rbdimages', name='missing', state='info'), 'does not exist'),
+        (dict(pool='rbdimages', name='missing'), 'size'),
     ]
     for extra, word in cases:
         result = run_module('rbd_image', image_args(pools, **extra))
@@ -117,8 +123,8 @@ def test_inactive_pool_fails_within_the_timeout_instead_of_hanging(pools):
     pools.ceph('osd', 'pool', 'create', 'stuck', '8', '8', 'erasure')
     try:
         start = time.monotonic()
-        result = run_module('rbd_image', image_args(pools, pool='rbdimages', name='parent', state='info',
-                                                    list_children=True, connect_timeout=3))
+        args = image_args(pools, pool='rbdimages', name='parent', list_children=True, connect_timeout=3)
+        result = run_module('rbd_image_info', args)
         elapsed = time.monotonic() - start
         assert result.get('failed'), result
         assert 'did not answer within connect_timeout=3s' in result['msg'], result['msg']

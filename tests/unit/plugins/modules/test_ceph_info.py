@@ -15,8 +15,8 @@ VERSIONS = {'mon': {'ceph version 16.2.15 (618f440892089921c3e944a991122ddc44e60
 
 def test_gather_subset_costs_one_call_each(fake_cli, run):
     fake_cli.on('mon dump', out=MON_DUMP)
-    fake_cli.on('config generate-minimal-conf', out='# minimal ceph.conf for x\n[global]\n\tfsid = x\n'
-                                                   '\tmon_host = [v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0]\n')
+    conf = '# minimal ceph.conf for x\n[global]\n\tfsid = x\n\tmon_host = [v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0]\n'
+    fake_cli.on('config generate-minimal-conf', out=conf)
     result, failed = run(ceph_info, dict(gather=['mons', 'minimal_conf']))
     assert len(fake_cli.calls) == 2
     assert result['fsid'] == MON_DUMP['fsid']

@@ -67,8 +67,8 @@ def test_pg_num_with_autoscaler_on_warns_and_applies(fake_cli, run):
 
 
 def test_crush_rule_by_name(fake_cli, run):
-    fake_cli.on('osd crush rule dump', out=[{'rule_id': 0, 'rule_name': 'replicated_rule'},
-                                             {'rule_id': 1, 'rule_name': 'ssd'}])
+    rules = [{'rule_id': 0, 'rule_name': 'replicated_rule'}, {'rule_id': 1, 'rule_name': 'ssd'}]
+    fake_cli.on('osd crush rule dump', out=rules)
     fake_cli.on('osd pool ls detail', out=[pool()]).on('osd pool set', out='')
     result, failed = run(ceph_pool, dict(name='images', crush_rule='ssd'))
     assert result['changed'] and fake_cli.called('osd pool set images crush_rule ssd')
@@ -95,8 +95,8 @@ def test_bad_input_fails_before_any_call(fake_cli, run, args, word):
 
 def test_delete_refused_by_monitors_says_how(fake_cli, run):
     fake_cli.on('osd pool ls detail', out=[pool()])
-    fake_cli.on('osd pool delete', rc=1, err='Error EPERM: pool deletion is disabled; you must first set the '
-                                              'mon_allow_pool_delete config option to true')
+    refusal = 'Error EPERM: pool deletion is disabled; you must first set the mon_allow_pool_delete config option to true'
+    fake_cli.on('osd pool delete', rc=1, err=refusal)
     result, failed = run(ceph_pool, dict(name='images', state='absent', confirm_delete=True))
     assert failed and 'ceph config set mon mon_allow_pool_delete true' in result['msg']
 

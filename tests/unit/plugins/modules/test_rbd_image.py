@@ -62,3 +62,24 @@ def test_parse_size(size, expected):
 def test_bad_input(fake_cli, run, args, word):
     result, failed = run(rbd_image, args)
     assert failed and word in result['msg'] and fake_cli.calls == []
+
+
+def test_info_module_reads_only(fake_cli, run):
+    from ansible_collections.openstack_ceph.rbd.plugins.modules import rbd_image_info
+    clone = dict(INFO, name='v1', parent={'pool': 'images', 'pool_namespace': '', 'image': 'base',
+                                          'snapshot': 'snap', 'overlap': 8 << 20})
+    fake_cli.on('info volumes/v1', out=clone).on('snap ls volumes/v1', out=[])
+    result, failed = run(rbd_image_info, dict(pool='volumes', name='v1'), check=True)
+    assert result['exists'] is True and result['changed'] is False
+    assert result['image']['parent'] == {'pool': 'images', 'namespace': None, 'image': 'base', 'snapshot': 'snap',
+                                         'overlap': 8 << 20}
+    assert [c['words'][0] for c in fake_cli.calls] == ['info', 'snap']
+
+
+def test_info_module_missing_image(fake_cli, run):
+    from ansible_collections.openstack_ceph.rbd.plugins.modules import rbd_image_info
+    fake_cli.on('info images/none', **MISSING)
+    result, failed = run(rbd_image_info, dict(pool='images', name='none'))
+    assert failed and 'does not exist' in result['msg']
+    result, failed = run(rbd_image_info, dict(pool='images', name='none', must_exist=False))
+    assert not failed and result['exists'] is False
