@@ -8,10 +8,11 @@ BUILD       := .build
 COLL_ROOT   := $(abspath $(BUILD)/collections)
 COLL_LINK   := $(COLL_ROOT)/ansible_collections/openstack_ceph/rbd
 DEB_PKGS    := ceph-mon ceph-mgr ceph-osd ceph-common python3-rbd python3-rados \
-               libvirt-daemon-system libvirt-clients libvirt-daemon-driver-storage-rbd
+               libvirt-daemon-system libvirt-clients libvirt-daemon-driver-storage-rbd shellcheck
 export ANSIBLE_COLLECTIONS_PATH := $(COLL_ROOT)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export ANSIBLE_NOCOLOR := 1
+export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: help deps venv debs collection test unit integration sanity lint demo clean
 
@@ -60,12 +61,18 @@ PIP_FOR_ANSIBLE_TEST = $(shell $(PY) -c "import ansible_test._internal.python_re
 sanity: venv
 	@rm -rf $(SANITY_ROOT) && mkdir -p $(SANITY_ROOT)
 	@git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C $(SANITY_ROOT)
+	@# ansible-test lists files through git: the copy needs its own index, or (being under an
+	@# ignored path of this checkout) it would look empty.
+	@cd $(SANITY_ROOT) && git init -q && git add -A
 	@mkdir -p $(HOME)/.ansible/test/cache
 	@cp tests/lab/pip-bootstrap.py $(HOME)/.ansible/test/cache/get_pip_$(PIP_FOR_ANSIBLE_TEST).py
 	cd $(SANITY_ROOT) && $(abspath $(VENV))/bin/ansible-test sanity --python 3.11 --local --color no
 
-lint: venv
+lint: venv collection
 	$(VENV)/bin/ruff check plugins tests
+	$(VENV)/bin/yamllint .
+	$(VENV)/bin/ansible-lint --nocolor
+	shellcheck tests/lab/*.sh .ci/run
 
 test: deps
 	@start=$$(date +%s); \

@@ -108,8 +108,8 @@ CONF
   daemon ceph-osd --conf "$conf" -i 0
 
   # Wait (bounded) until the OSD is up and in.
-  local i
-  for i in $(seq 1 120); do
+
+  for _ in $(seq 1 120); do
     if "${c[@]}" osd stat -f json 2>/dev/null | grep -q '"num_up_osds":1'; then
       echo "$dir/ceph.conf"
       return 0
