@@ -168,6 +168,8 @@ RETURN = r'''
 pool:
   description:
     - The pool's managed settings after the run (predicted in check mode). Empty when the pool is absent.
+    - C(crush_rule) is the rule's name when O(crush_rule) is set, otherwise its numeric id (naming it
+      would cost a second read).
   returned: always
   type: dict
   sample:
