@@ -1,0 +1,52 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The lab's machines are real: services run, APIs answer, libvirt answers, Ceph is healthy."""
+
+import json
+import os
+
+import testinfra.utils.ansible_runner
+
+hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ['MOLECULE_INVENTORY_FILE'])
+
+
+def host(name):
+    return hosts.get_host(name)
+
+
+def test_ceph_is_healthy():
+    ceph = host('osc-lab-ceph')
+    health = json.loads(ceph.check_output('ceph health --format json'))
+    assert health['status'] == 'HEALTH_OK', health
+    osd = json.loads(ceph.check_output('ceph osd stat --format json'))
+    assert osd['num_up_osds'] == 1
+
+
+def test_openstack_services_run_on_the_controller():
+    controller = host('osc-lab-controller')
+    for unit in ('glance-api', 'cinder-api', 'cinder-scheduler', 'cinder-volume', 'cinder-backup', 'rabbitmq-server'):
+        assert controller.service(unit).is_running, unit
+    for process in ('glance-api', 'cinder-volume'):
+        assert controller.process.filter(comm=process) or controller.run('pgrep -f %s' % process).rc == 0, process
+
+
+def test_openstack_apis_answer():
+    controller = host('osc-lab-controller')
+    glance = json.loads(controller.check_output('curl -sf http://127.0.0.1:9292/versions'))
+    assert any(v['id'].startswith('v2') for v in glance['versions'])
+    cinder = controller.run('curl -s -o /dev/null -w "%{http_code}" http://127.0.0.1:8776/')
+    assert cinder.stdout in ('200', '300'), cinder.stdout
+
+
+def test_libvirt_answers_on_the_compute_node():
+    compute = host('osc-lab-compute')
+    version = compute.run('virsh -c qemu:///system version')
+    assert version.rc == 0 and 'libvirt' in version.stdout
+    assert compute.user('nova').exists
+    assert compute.file('/etc/nova/nova.conf').exists
+
+
+def test_no_admin_keyring_outside_the_ceph_host():
+    for name in ('osc-lab-controller', 'osc-lab-compute'):
+        assert not host(name).file('/etc/ceph/ceph.client.admin.keyring').exists
