@@ -81,6 +81,7 @@ test: deps
 	$(MAKE) --no-print-directory lint sanity && \
 	$(PY) -m pytest tests/unit tests/integration -p no:cacheprovider && \
 	$(MAKE) --no-print-directory molecule; rc=$$?; \
+	tests/lab/docker-engine.sh stop; \
 	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 # ---- the local lab: Ceph, controller and compute containers, defined by molecule/default ----
@@ -91,7 +92,7 @@ MOLECULE = set -a && . $(abspath $(LAB_ENV)) && set +a && $(abspath $(VENV))/bin
 lab-deps:
 	@command -v debootstrap >/dev/null || { apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap; }
-	tests/lab/docker-engine.sh
+	tests/lab/docker-engine.sh start
 
 lab-images: venv collection lab-deps
 	@mkdir -p $(BUILD)

@@ -61,6 +61,8 @@ osd_pool_default_min_size = 1
 osd_pool_default_pg_num = 8
 mon_allow_pool_size_one = true
 mon_warn_on_pool_no_redundancy = false
+# A throwaway cluster on a shared disk: do not warn about the host's free space.
+mon_data_avail_warn = 2
 auth_allow_insecure_global_id_reclaim = false
 osd_crush_chooseleaf_type = 0
 mon_max_pg_per_osd = 1000

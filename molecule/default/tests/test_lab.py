@@ -35,8 +35,13 @@ def test_openstack_apis_answer():
     controller = host('osc-lab-controller')
     glance = json.loads(controller.check_output('curl -sf http://127.0.0.1:9292/versions'))
     assert any(v['id'].startswith('v2') for v in glance['versions'])
-    cinder = controller.run('curl -s -o /dev/null -w "%{http_code}" http://127.0.0.1:8776/')
-    assert cinder.stdout in ('200', '300'), cinder.stdout
+    # The lab's Cinder runs with auth_strategy = noauth: the token is just user:project.
+    services = json.loads(controller.check_output(
+        "curl -sf -H 'X-Auth-Token: admin:admin' http://127.0.0.1:8776/v3/os-services"))['services']
+    state = dict((s['binary'], s['state']) for s in services)
+    assert state.get('cinder-scheduler') == 'up' and state.get('cinder-backup') == 'up', state
+    # cinder-volume has registered; its packaged LVM backend stays down until Ceph is wired in.
+    assert 'cinder-volume' in state, state
 
 
 def test_libvirt_answers_on_the_compute_node():

@@ -26,6 +26,6 @@ crudini --set /etc/cinder/cinder.conf DEFAULT osapi_volume_listen 127.0.0.1
 crudini --set /etc/cinder/cinder.conf database connection sqlite:////var/lib/cinder/cinder.sqlite
 su -s /bin/sh cinder -c 'cinder-manage db sync' >/dev/null 2>&1
 # cinder-api runs under uwsgi from its init script, which reads this file last.
-echo 'DAEMON_ARGS="--http-socket 127.0.0.1:8776"' > /etc/default/cinder-api
+echo 'DAEMON_ARGS="--http-socket 127.0.0.1:8776 --ini /etc/cinder/cinder-api-uwsgi.ini"' > /etc/default/cinder-api
 # The packages' scripts could not enable the Cinder units while the image was built.
 systemctl enable cinder-api cinder-scheduler cinder-volume cinder-backup >/dev/null 2>&1
