@@ -71,10 +71,20 @@ class Cluster(object):
         found = self.json('ceph', 'auth', 'get', entity)
         return found[0] if found else None
 
+    # What the modules can set on a pool. PG counts and epochs are left out: the mgr's
+    # autoscaler changes them on its own, at any time, in pools whose autoscaler is on.
+    POOL_FIELDS = ('pool_name', 'type', 'size', 'min_size', 'crush_rule', 'pg_autoscale_mode', 'erasure_code_profile',
+                   'quota_max_bytes', 'quota_max_objects', 'options', 'application_metadata', 'flags_names')
+
     def snapshot(self):
         """A fingerprint of everything the modules can change, to prove that nothing changed."""
-        return dict(pools=self.json('ceph', 'osd', 'pool', 'ls', 'detail'),
-                    auth=self.json('ceph', 'auth', 'ls'))
+        pools = []
+        for raw in self.json('ceph', 'osd', 'pool', 'ls', 'detail') or []:
+            pool = dict((k, raw.get(k)) for k in self.POOL_FIELDS)
+            # 'creating' comes and goes by itself while a new pool's PGs are made.
+            pool['flags_names'] = sorted(set((raw.get('flags_names') or '').split(',')) - {'creating'})
+            pools.append(pool)
+        return dict(pools=pools, auth=self.json('ceph', 'auth', 'ls'))
 
 
 class Libvirt(object):
