@@ -55,3 +55,27 @@ def test_libvirt_answers_on_the_compute_node():
 def test_no_admin_keyring_outside_the_ceph_host():
     for name in ('osc-lab-controller', 'osc-lab-compute'):
         assert not host(name).file('/etc/ceph/ceph.client.admin.keyring').exists
+
+
+def test_openstack_pools_exist_initialised_for_rbd():
+    ceph = host('osc-lab-ceph')
+    pools = dict((p['pool_name'], p) for p in json.loads(ceph.check_output('ceph osd pool ls detail --format json')))
+    for name in ('images', 'volumes', 'vms', 'backups'):
+        assert name in pools, name
+        assert 'rbd' in pools[name]['application_metadata'], name
+        assert pools[name]['size'] == 1 and pools[name]['pg_num_target'] == 8, name
+        assert ceph.run('rbd ls %s' % name).rc == 0, name
+
+
+def test_openstack_users_have_least_privilege_caps():
+    ceph = host('osc-lab-ceph')
+
+    def caps(entity):
+        return json.loads(ceph.check_output('ceph auth get %s --format json' % entity))[0]['caps']
+
+    assert caps('client.glance') == {'mon': 'profile rbd', 'osd': 'profile rbd pool=images',
+                                     'mgr': 'profile rbd pool=images'}
+    cinder = caps('client.cinder')
+    assert cinder['osd'] == ('profile rbd pool=volumes, profile rbd pool=vms, '
+                             'profile rbd-read-only pool=images')
+    assert caps('client.cinder-backup')['osd'] == 'profile rbd pool=backups'
