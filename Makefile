@@ -41,9 +41,16 @@ $(BUILD)/.debs:
 debs: $(BUILD)/.debs
 
 # The collection is importable by its FQCN through a link into a private collections path.
+# An installed copy in ~/.ansible/collections (molecule's prerun left one before it was turned
+# off) would shadow this checkout for ansible-lint: remove it.
+STALE_COPY := $(HOME)/.ansible/collections/ansible_collections/openstack_ceph/rbd
+
 collection:
 	@mkdir -p $(dir $(COLL_LINK))
 	@ln -sfn $(CURDIR) $(COLL_LINK)
+	@if [ -d $(STALE_COPY) ] && [ ! -L $(STALE_COPY) ]; then \
+	  echo "removing $(STALE_COPY): an installed copy of this collection that would shadow the checkout"; \
+	  rm -rf $(STALE_COPY); fi
 
 deps: venv debs collection
 

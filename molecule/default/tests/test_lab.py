@@ -79,3 +79,47 @@ def test_openstack_users_have_least_privilege_caps():
     assert cinder['osd'] == ('profile rbd pool=volumes, profile rbd pool=vms, '
                              'profile rbd-read-only pool=images')
     assert caps('client.cinder-backup')['osd'] == 'profile rbd pool=backups'
+
+
+def keyring_key(node, path):
+    return node.check_output('sed -n "s/^\\s*key = //p" %s' % path).strip()
+
+
+def test_each_node_has_only_its_keyrings_with_the_right_keys():
+    ceph = host('osc-lab-ceph')
+    expected = {
+        'osc-lab-controller': {'client.glance': 'glance', 'client.cinder': 'cinder', 'client.cinder-backup': 'cinder'},
+        'osc-lab-compute': {'client.cinder': 'nova'},
+    }
+    for name, keyrings in expected.items():
+        node = host(name)
+        present = set(f for f in node.check_output('ls /etc/ceph').split() if f.endswith('.keyring'))
+        assert present == set('ceph.%s.keyring' % e for e in keyrings), (name, present)
+        for entity, group in keyrings.items():
+            path = '/etc/ceph/ceph.%s.keyring' % entity
+            f = node.file(path)
+            assert f.mode == 0o640 and f.user == 'root' and f.group == group, (name, path, oct(f.mode), f.group)
+            assert keyring_key(node, path) == ceph.check_output('ceph auth get-key %s' % entity).strip()
+
+
+def test_client_conf_reaches_the_cluster_with_each_service_key():
+    controller = host('osc-lab-controller')
+    for entity, pool in (('cinder', 'volumes'), ('cinder-backup', 'backups'), ('glance', 'images')):
+        ls = controller.run('rbd --id %s --keyring /etc/ceph/ceph.client.%s.keyring ls %s' % (entity, entity, pool))
+        assert ls.rc == 0, (entity, ls.stderr)
+
+
+def test_least_privilege_is_enforced_by_ceph():
+    controller = host('osc-lab-controller')
+
+    def as_user(entity, command):
+        return controller.run('timeout 60 rbd --id %s --keyring /etc/ceph/ceph.client.%s.keyring %s'
+                              % (entity, entity, command))
+
+    assert as_user('glance', 'create --size 1 volumes/intruder').rc != 0
+    assert as_user('cinder', 'create --size 1 images/intruder').rc != 0
+    assert as_user('cinder-backup', 'ls volumes').rc != 0
+    # The positive control: the same command works where the user is allowed to write.
+    made = as_user('cinder', 'create --size 1 volumes/allowed')
+    assert made.rc == 0, made.stderr
+    assert as_user('cinder', 'rm --no-progress volumes/allowed').rc == 0
