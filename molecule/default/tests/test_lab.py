@@ -5,6 +5,7 @@
 
 import json
 import os
+import uuid
 
 import testinfra.utils.ansible_runner
 
@@ -87,6 +88,7 @@ def keyring_key(node, path):
 
 def test_each_node_has_only_its_keyrings_with_the_right_keys():
     ceph = host('osc-lab-ceph')
+    # entity -> the service user that owns the keyring (user and group of the same name)
     expected = {
         'osc-lab-controller': {'client.glance': 'glance', 'client.cinder': 'cinder', 'client.cinder-backup': 'cinder'},
         'osc-lab-compute': {'client.cinder': 'nova'},
@@ -98,7 +100,7 @@ def test_each_node_has_only_its_keyrings_with_the_right_keys():
         for entity, group in keyrings.items():
             path = '/etc/ceph/ceph.%s.keyring' % entity
             f = node.file(path)
-            assert f.mode == 0o640 and f.user == 'root' and f.group == group, (name, path, oct(f.mode), f.group)
+            assert f.mode == 0o640 and f.user == group and f.group == group, (name, path, oct(f.mode), f.user)
             assert keyring_key(node, path) == ceph.check_output('ceph auth get-key %s' % entity).strip()
 
 
@@ -123,3 +125,31 @@ def test_least_privilege_is_enforced_by_ceph():
     made = as_user('cinder', 'create --size 1 volumes/allowed')
     assert made.rc == 0, made.stderr
     assert as_user('cinder', 'rm --no-progress volumes/allowed').rc == 0
+
+
+# The namespace of Ansible's to_uuid filter, so the test derives the UUID on its own.
+ANSIBLE_UUID_NAMESPACE = uuid.UUID('361E6D51-FAEC-444A-9079-341386DA8E2E')
+
+
+def test_libvirt_secret_holds_the_cinder_key_and_opens_rbd():
+    ceph = host('osc-lab-ceph')
+    compute = host('osc-lab-compute')
+    fsid = ceph.check_output('ceph fsid').strip()
+    secret = str(uuid.uuid5(ANSIBLE_UUID_NAMESPACE, fsid + ':client.cinder'))
+    xml = compute.check_output('virsh -c qemu:///system secret-dumpxml %s' % secret)
+    assert "<usage type='ceph'>" in xml and 'client.cinder secret' in xml
+    value = compute.check_output('virsh -c qemu:///system secret-get-value %s' % secret).strip()
+    assert value == ceph.check_output('ceph auth get-key client.cinder').strip()
+
+    # The real proof: libvirt opens the vms pool through the secret and sees its images.
+    ceph.check_output('rbd create --size 8 vms/verify-disk')
+    pool = ("<pool type='rbd'><name>verify-vms</name><source><name>vms</name>"
+            "<host name='127.0.0.1' port='3300'/><auth type='ceph' username='cinder'>"
+            "<secret uuid='%s'/></auth></source></pool>" % secret)
+    try:
+        started = compute.run('echo "%s" | virsh -c qemu:///system pool-create /dev/stdin' % pool)
+        assert started.rc == 0, started.stderr
+        assert 'verify-disk' in compute.check_output('virsh -c qemu:///system vol-list verify-vms')
+    finally:
+        compute.run('virsh -c qemu:///system pool-destroy verify-vms')
+        ceph.run('rbd rm --no-progress vms/verify-disk')
