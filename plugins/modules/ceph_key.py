@@ -320,7 +320,7 @@ def main():
         if rc != 0 and 'capability parse failed' in err:
             module.fail_json(msg="caps for %s were refused by Ceph: %s" % (entity, err.strip()), rc=rc, stderr=err)
         if rc != 0:
-            cli.fail(cli.argv('ceph', write[0][:3]), rc, '', err, 'ceph %s %s' % (' '.join(write[0][:2]), entity))
+            cli.fail(cli.argv('ceph', write[0]), rc, '', err, 'ceph %s %s' % (' '.join(write[0][:2]), entity))
         if live is None and not key_changes:
             key = json.loads(out)[0]['key']
             if not p['return_key']:

@@ -49,9 +49,8 @@ class Cluster(object):
         return dict(conf=self.conf, keyring=self.keyring, connect_timeout=20)
 
     def run(self, tool, *args, **kwargs):
-        base = ['ceph', '--conf', self.conf, '--keyring', self.keyring] if tool == 'ceph' else \
-            ['rbd', '--conf', self.conf, '--keyring', self.keyring]
-        return subprocess.run(base + list(args), capture_output=True, text=True, timeout=60, check=False, **kwargs)
+        return subprocess.run([tool, '--conf', self.conf, '--keyring', self.keyring] + list(args),
+                              capture_output=True, text=True, timeout=60, check=False, **kwargs)
 
     def json(self, tool, *args):
         proc = self.run(tool, *(list(args) + ['--format', 'json']))

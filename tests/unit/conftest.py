@@ -95,10 +95,6 @@ class FakeCLI(object):
             words = words.split(' ')
         return [c for c in self.calls if c['words'][:len(words)] == words]
 
-    def writes(self, readonly=('get', 'ls', 'dump', 'info', 'secret-dumpxml', 'health', 'versions')):
-        return [c for c in self.calls if not any(w in readonly for w in c['words'][:4])
-                and 'generate-minimal-conf' not in c['words'] and 'secret-dumpxml' not in c['words'][0]]
-
 
 @pytest.fixture
 def fake_cli(monkeypatch):
