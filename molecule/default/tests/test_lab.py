@@ -95,7 +95,8 @@ def test_each_node_has_only_its_keyrings_with_the_right_keys():
     }
     for name, keyrings in expected.items():
         node = host(name)
-        present = set(f for f in node.check_output('ls /etc/ceph').split() if f.endswith('.keyring'))
+        # ext.*: the external-mode client of the side effect step, checked on its own below.
+        present = set(f for f in node.check_output('ls /etc/ceph').split() if f.endswith('.keyring') and not f.startswith('ext.'))
         assert present == set('ceph.%s.keyring' % e for e in keyrings), (name, present)
         for entity, group in keyrings.items():
             path = '/etc/ceph/ceph.%s.keyring' % entity
@@ -137,11 +138,17 @@ def test_libvirt_secret_holds_the_cinder_key_and_opens_rbd():
     fsid = ceph.check_output('ceph fsid').strip()
     secret = str(uuid.uuid5(ANSIBLE_UUID_NAMESPACE, fsid + ':client.cinder'))
     xml = compute.check_output('virsh -c qemu:///system secret-dumpxml %s' % secret)
-    assert "<usage type='ceph'>" in xml and 'client.cinder secret' in xml
+    assert "<usage type='ceph'>" in xml and '<name>client.cinder secret</name>' in xml
     value = compute.check_output('virsh -c qemu:///system secret-get-value %s' % secret).strip()
     assert value == ceph.check_output('ceph auth get-key client.cinder').strip()
 
     # The real proof: libvirt opens the vms pool through the secret and sees its images.
+    libvirt_opens_vms_with(secret)
+
+
+def libvirt_opens_vms_with(secret):
+    ceph = host('osc-lab-ceph')
+    compute = host('osc-lab-compute')
     ceph.check_output('rbd create --size 8 vms/verify-disk')
     pool = ("<pool type='rbd'><name>verify-vms</name><source><name>vms</name>"
             "<host name='127.0.0.1' port='3300'/><auth type='ceph' username='cinder'>"
@@ -153,3 +160,23 @@ def test_libvirt_secret_holds_the_cinder_key_and_opens_rbd():
     finally:
         compute.run('virsh -c qemu:///system pool-destroy verify-vms')
         ceph.run('rbd rm --no-progress vms/verify-disk')
+
+
+# The side effect step's external-mode run (molecule/default/side_effect.yml).
+EXTERNAL_SECRET = '0b9d3c53-5d1e-4d5f-8f0e-0e5c2f3a6e01'
+
+
+def test_external_mode_configures_the_compute_node_from_given_values():
+    ceph = host('osc-lab-ceph')
+    compute = host('osc-lab-compute')
+    conf = compute.file('/etc/ceph/ext.conf').content_string
+    assert 'fsid = %s' % ceph.check_output('ceph fsid').strip() in conf
+    assert 'mon_host = ' in conf
+    keyring = compute.file('/etc/ceph/ext.client.cinder.keyring')
+    assert keyring.mode == 0o640 and keyring.user == 'nova', (oct(keyring.mode), keyring.user)
+    key = ceph.check_output('ceph auth get-key client.cinder').strip()
+    assert keyring_key(compute, '/etc/ceph/ext.client.cinder.keyring') == key
+    xml = compute.check_output('virsh -c qemu:///system secret-dumpxml %s' % EXTERNAL_SECRET)
+    assert '<name>ext client.cinder secret</name>' in xml
+    assert compute.check_output('virsh -c qemu:///system secret-get-value %s' % EXTERNAL_SECRET).strip() == key
+    libvirt_opens_vms_with(EXTERNAL_SECRET)

@@ -23,6 +23,8 @@ su -s /bin/sh glance -c 'glance-manage db_sync' >/dev/null 2>&1
 crudini --set /etc/cinder/cinder.conf DEFAULT auth_strategy noauth
 crudini --set /etc/cinder/cinder.conf DEFAULT transport_url rabbit://guest:guest@127.0.0.1:5672/
 crudini --set /etc/cinder/cinder.conf DEFAULT osapi_volume_listen 127.0.0.1
+# Cinder reaches Glance directly (no Keystone catalog), to create volumes from images.
+crudini --set /etc/cinder/cinder.conf DEFAULT glance_api_servers http://127.0.0.1:9292
 crudini --set /etc/cinder/cinder.conf database connection sqlite:////var/lib/cinder/cinder.sqlite
 su -s /bin/sh cinder -c 'cinder-manage db sync' >/dev/null 2>&1
 # cinder-api runs under uwsgi from its init script, which reads this file last.

@@ -1,0 +1,227 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Glance, Cinder, cinder-backup and Nova use Ceph: proven through the services' own APIs and
+tools, and checked with independent reads (rbd, ceph) on the Ceph host."""
+
+import json
+import os
+import subprocess
+import time
+import uuid
+
+import pytest
+import testinfra.utils.ansible_runner
+
+hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ['MOLECULE_INVENTORY_FILE'])
+GLANCE = 'http://127.0.0.1:9292'
+CINDER = 'http://127.0.0.1:8776/v3'
+# The lab's Cinder runs with auth_strategy = noauth: the token is just user:project.
+CINDER_AUTH = "-H 'X-Auth-Token: admin:admin'"
+ANSIBLE_UUID_NAMESPACE = uuid.UUID('361E6D51-FAEC-444A-9079-341386DA8E2E')
+
+
+def host(name):
+    return hosts.get_host(name)
+
+
+def api(method, url, body=None, auth=''):
+    """One JSON request from the controller, where the APIs listen on loopback."""
+    data = " -H 'Content-Type: application/json' -d '%s'" % json.dumps(body) if body is not None else ''
+    out = host('osc-lab-controller').check_output("curl -sSf -X %s %s%s '%s'" % (method, auth, data, url))
+    return json.loads(out) if out.strip() else None
+
+
+def wait_for(read, done, timeout=180, what=''):
+    deadline = time.time() + timeout
+    while True:
+        value = read()
+        if done(value):
+            return value
+        assert time.time() < deadline, 'timed out waiting for %s: %s' % (what, value)
+        time.sleep(2)
+
+
+def ini(node, path):
+    """The file's active options, {section: {option: value}}, read on the node itself."""
+    # [DEFAULT] read as a section of its own, not inherited by the others.
+    script = ('import configparser, json, sys; c = configparser.RawConfigParser(strict=False, default_section="(none)"); '
+              'c.read(sys.argv[1]); print(json.dumps(dict((s, dict(c.items(s))) for s in c.sections())))')
+    return json.loads(node.check_output("python3 -c '%s' %s" % (script, path)))
+
+
+def rbd_json(command):
+    return json.loads(host('osc-lab-ceph').check_output('rbd %s --format json' % command))
+
+
+def fsid():
+    return host('osc-lab-ceph').check_output('ceph fsid').strip()
+
+
+def test_glance_api_conf_stores_images_in_ceph_and_keeps_the_rest():
+    controller = host('osc-lab-controller')
+    conf = ini(controller, '/etc/glance/glance-api.conf')
+    assert conf['glance_store']['stores'] == 'rbd,http'
+    assert conf['glance_store']['default_store'] == 'rbd'
+    assert conf['glance_store']['rbd_store_pool'] == 'images'
+    assert conf['glance_store']['rbd_store_user'] == 'glance'
+    assert conf['glance_store']['rbd_store_ceph_conf'] == '/etc/ceph/ceph.conf'
+    assert conf['glance_store']['rbd_store_chunk_size'] == '8'
+    assert conf['DEFAULT']['show_image_direct_url'] == 'True'
+    # Merged, not overwritten: the lab's own settings and the packaged comments are still there.
+    assert conf['database']['connection'].startswith('sqlite:')
+    assert int(controller.check_output("grep -c '^#' /etc/glance/glance-api.conf")) > 100
+
+
+def test_cinder_conf_adds_the_rbd_backend_and_keeps_the_operators():
+    controller = host('osc-lab-controller')
+    conf = ini(controller, '/etc/cinder/cinder.conf')
+    # The packaged LVM backend stays enabled: the role appends, it does not replace.
+    assert conf['DEFAULT']['enabled_backends'] == 'lvm,ceph'
+    assert 'volume_group' in conf['lvm']
+    ceph = conf['ceph']
+    expected_uuid = str(uuid.uuid5(ANSIBLE_UUID_NAMESPACE, fsid() + ':client.cinder'))
+    assert ceph == {
+        'volume_driver': 'cinder.volume.drivers.rbd.RBDDriver', 'volume_backend_name': 'ceph',
+        'rbd_pool': 'volumes', 'rbd_ceph_conf': '/etc/ceph/ceph.conf', 'rbd_cluster_name': 'ceph',
+        'rbd_user': 'cinder', 'rbd_secret_uuid': expected_uuid, 'rbd_flatten_volume_from_snapshot': 'False',
+        'rbd_max_clone_depth': '5', 'rbd_store_chunk_size': '4', 'rados_connect_timeout': '30',
+        'rados_connection_interval': '5', 'rados_connection_retries': '3', 'replication_connect_timeout': '5',
+        'report_discard_supported': 'True'}, ceph
+    backup = dict((k, v) for k, v in conf['DEFAULT'].items() if k.startswith(('backup_', 'restore_')))
+    assert backup == {
+        'backup_driver': 'cinder.backup.drivers.ceph.CephBackupDriver', 'backup_ceph_conf': '/etc/ceph/ceph.conf',
+        'backup_ceph_user': 'cinder-backup', 'backup_ceph_pool': 'backups', 'backup_ceph_chunk_size': '134217728',
+        'backup_ceph_stripe_unit': '0', 'backup_ceph_stripe_count': '0', 'restore_discard_excess_bytes': 'True'}, backup
+    assert conf['database']['connection'].startswith('sqlite:')
+
+
+# Every namespace Nova's own sample configuration is generated from, as installed on the node.
+NOVA_NAMESPACES = ('nova.conf', 'oslo.log', 'oslo.messaging', 'oslo.policy', 'oslo.privsep', 'oslo.service.service',
+                   'oslo.service.periodic_task', 'oslo.db', 'oslo.concurrency', 'oslo.middleware', 'oslo.reports',
+                   'oslo.versionedobjects', 'oslo.cache', 'oslo.limit', 'keystonemiddleware.auth_token', 'os_vif',
+                   'os_brick', 'castellan.config')
+# Loads nova.conf the way nova-compute does, so a value outside an option's type or choices fails.
+NOVA_LOAD = ("import sys, nova.conf; c = nova.conf.CONF; c(['--config-file', sys.argv[1]], project='nova', "
+             "default_config_files=[]); l = c.libvirt; "
+             "print(l.images_type, l.images_rbd_pool, l.rbd_user, l.rbd_secret_uuid, l.hw_disk_discard, "
+             "','.join(l.disk_cachemodes))")
+
+
+def nova_validate(compute, path):
+    names = compute.run('oslo-config-validator --input-file %s %s'
+                        % (path, ' '.join('--namespace ' + n for n in NOVA_NAMESPACES)))
+    values = compute.run('python3 -c "%s" %s' % (NOVA_LOAD, path))
+    return names, values
+
+
+def test_nova_conf_passes_novas_own_validation():
+    compute = host('osc-lab-compute')
+    names, values = nova_validate(compute, '/etc/nova/nova.conf')
+    assert names.rc == 0, names.stderr[-2000:]
+    assert values.rc == 0, values.stderr[-2000:]
+    secret = str(uuid.uuid5(ANSIBLE_UUID_NAMESPACE, fsid() + ':client.cinder'))
+    assert values.stdout.split() == ['rbd', 'vms', 'cinder', secret, 'unmap', 'network=writeback']
+    # The checks can fail: a misspelt option and a value Nova does not accept are both refused.
+    compute.check_output("sed 's/^images_type = rbd$/images_type = rbd\\nimages_typo = rbd/' /etc/nova/nova.conf > /tmp/typo.conf")
+    compute.check_output("sed 's/^images_type = rbd$/images_type = rdb/' /etc/nova/nova.conf > /tmp/badvalue.conf")
+    assert nova_validate(compute, '/tmp/typo.conf')[0].rc != 0
+    assert nova_validate(compute, '/tmp/badvalue.conf')[1].rc != 0
+
+
+@pytest.fixture(scope='module')
+def image():
+    """A raw image uploaded through the real Glance v2 API."""
+    made = api('POST', GLANCE + '/v2/images', {'name': 'verify-image', 'disk_format': 'raw', 'container_format': 'bare'})
+    image_id = made['id']
+    host('osc-lab-controller').check_output(
+        "head -c 16M /dev/urandom | curl -sSf -X PUT -H 'Content-Type: application/octet-stream' "
+        "--data-binary @- %s/v2/images/%s/file" % (GLANCE, image_id))
+    yield wait_for(lambda: api('GET', GLANCE + '/v2/images/' + image_id), lambda i: i['status'] != 'saving',
+                   what='the image upload')
+    api('DELETE', GLANCE + '/v2/images/' + image_id)
+
+
+def volume_type():
+    types = api('GET', CINDER + '/types', auth=CINDER_AUTH)['volume_types']
+    for t in types:
+        if t['name'] == 'ceph':
+            return t['name']
+    return api('POST', CINDER + '/types', {'volume_type': {'name': 'ceph', 'extra_specs': {'volume_backend_name': 'ceph'}}},
+               auth=CINDER_AUTH)['volume_type']['name']
+
+
+@pytest.fixture(scope='module')
+def volume(image):
+    """A volume created through the real Cinder API from the image."""
+    made = api('POST', CINDER + '/volumes', {'volume': {'size': 1, 'imageRef': image['id'], 'name': 'verify-volume',
+                                                        'volume_type': volume_type()}}, auth=CINDER_AUTH)['volume']
+    read = lambda: api('GET', CINDER + '/volumes/' + made['id'], auth=CINDER_AUTH)['volume']  # noqa: E731
+    yield wait_for(read, lambda v: v['status'] not in ('creating', 'downloading'), what='the volume')
+    api('DELETE', CINDER + '/volumes/' + made['id'], auth=CINDER_AUTH)
+    wait_for(lambda: api('GET', CINDER + '/volumes/detail', auth=CINDER_AUTH)['volumes'],
+             lambda vs: made['id'] not in [v['id'] for v in vs], what='the volume deletion')
+
+
+def test_glance_image_lands_in_ceph_with_a_protected_snapshot(image):
+    assert image['status'] == 'active', image
+    assert image['direct_url'] == 'rbd://%s/images/%s/snap' % (fsid(), image['id'])
+    info = rbd_json('info images/%s' % image['id'])
+    assert info['size'] == 16 * 1024 * 1024 and info['order'] == 23  # rbd_store_chunk_size = 8 MiB objects
+    snaps = dict((s['name'], s) for s in rbd_json('snap ls images/%s' % image['id']))
+    assert snaps['snap']['protected'] == 'true', snaps
+
+
+def test_cinder_volume_from_the_image_is_a_copy_on_write_clone(image, volume):
+    assert volume['status'] == 'available', volume
+    parent = rbd_json('info volumes/volume-%s' % volume['id'])['parent']
+    assert (parent['pool'], parent['image'], parent['snapshot']) == ('images', image['id'], 'snap'), parent
+
+
+def test_cinder_backup_lands_in_the_backups_pool(volume):
+    def create():
+        made = api('POST', CINDER + '/backups', {'backup': {'volume_id': volume['id'], 'name': 'verify-backup'}},
+                   auth=CINDER_AUTH)['backup']
+        read = lambda: api('GET', CINDER + '/backups/' + made['id'], auth=CINDER_AUTH)['backup']  # noqa: E731
+        backup = wait_for(read, lambda b: b['status'] != 'creating', what='the backup')
+        if backup['status'] == 'error':
+            api('DELETE', CINDER + '/backups/' + made['id'], auth=CINDER_AUTH)
+        return backup
+
+    # cinder-backup announces itself to the scheduler once a minute: right after the converge
+    # restarted it, the scheduler may not know it yet ("Service not found"). Ask again, as an
+    # operator would.
+    backup = wait_for(create, lambda b: b['status'] == 'available' or 'Service not found' not in (b['fail_reason'] or ''),
+                      timeout=150, what='a backup service')
+    try:
+        assert backup['status'] == 'available', backup
+        names = [i['image'] for i in rbd_json('ls -l backups')]
+        assert [n for n in names if n.startswith('volume-%s.backup.' % volume['id'])], names
+    finally:
+        api('DELETE', CINDER + '/backups/' + backup['id'], auth=CINDER_AUTH)
+        wait_for(lambda: api('GET', CINDER + '/backups/detail', auth=CINDER_AUTH)['backups'],
+                 lambda bs: backup['id'] not in [b['id'] for b in bs if b['status'] != 'error'], what='the backup deletion')
+
+
+SITE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'playbooks', 'site.yml')
+
+
+def test_no_key_in_any_output_and_check_mode_changes_nothing():
+    ceph = host('osc-lab-ceph')
+    keys = [ceph.check_output('ceph auth get-key client.%s' % u).strip() for u in ('glance', 'cinder', 'cinder-backup')]
+    assert all(len(k) == 40 for k in keys), 'not cephx keys: the check below would prove nothing'
+    # This molecule run's own output so far (check, converge, idempotence, side effect), when
+    # make molecule logs it.
+    log = os.environ.get('OSC_LAB_MOLECULE_LOG')
+    if log:
+        with open(log, errors='replace') as f:
+            text = f.read()
+        assert 'PLAY RECAP' in text
+        assert not [k for k in keys if k in text], 'a cephx key is in the molecule output'
+    # A third run in check mode with diffs at -vvv: nothing to change, and no key shown.
+    run = subprocess.run(['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE'], SITE, '--check', '--diff', '-vvv'],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:]
+    recap = run.stdout[run.stdout.rindex('PLAY RECAP'):]
+    assert recap.count('changed=0') == 3 and 'failed=0' in recap, recap
+    assert not [k for k in keys if k in run.stdout], 'a cephx key is in the -vvv --check --diff output'
