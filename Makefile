@@ -19,7 +19,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 help:
 	@echo "make test   install what is needed, then run the unit and integration tests"
-	@echo "make demo   bring the lab up, run site.yml against it, and say what was configured"
+	@echo "make demo   bring the lab up, run site.yml against it, say what was configured, run verify.yml"
 	@echo "make lab-up / make lab-down   start or remove the lab's containers"
 
 $(VENV)/.installed: requirements.txt
@@ -120,7 +120,9 @@ molecule: lab-images
 	@set -o pipefail; export OSC_LAB_MOLECULE_LOG=$(MOLECULE_LOG); ($(MOLECULE) test) 2>&1 | tee $(MOLECULE_LOG)
 
 demo: lab-up
-	$(VENV)/bin/ansible-playbook -i inventories/lab playbooks/site.yml
+	@start=$$(date +%s); $(VENV)/bin/ansible-playbook -i inventories/lab playbooks/site.yml && \
+	$(VENV)/bin/ansible-playbook -i inventories/lab playbooks/verify.yml; rc=$$?; \
+	echo "site.yml and verify.yml: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -225,3 +225,104 @@ def test_no_key_in_any_output_and_check_mode_changes_nothing():
     recap = run.stdout[run.stdout.rindex('PLAY RECAP'):]
     assert recap.count('changed=0') == 3 and 'failed=0' in recap, recap
     assert not [k for k in keys if k in run.stdout], 'a cephx key is in the -vvv --check --diff output'
+
+
+def playbook(name, *args):
+    path = os.path.join(os.path.dirname(SITE), name)
+    return subprocess.run(['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE'], path] + list(args),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600)
+
+
+def test_verify_playbook_passes_and_can_fail():
+    run = playbook('verify.yml')
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert 'holds client.cinder' in run.stdout
+    # The same smoke test fails when a service's key cannot reach the pool it is told to use.
+    wrong = playbook('verify.yml', '-e', 'glance_rbd_pool=volumes')
+    assert wrong.returncode != 0
+    assert 'client.glance -> volumes' in wrong.stdout
+
+
+def test_a_stage_runs_on_its_own_and_changes_nothing():
+    # cinder.yml without the earlier stages: it reads the fsid itself instead of the client's fact.
+    run = playbook('cinder.yml')
+    assert run.returncode == 0, run.stdout[-3000:]
+    recap = run.stdout[run.stdout.rindex('PLAY RECAP'):]
+    assert 'changed=0' in recap and 'failed=0' in recap, recap
+
+
+def test_cinder_takes_several_backends_on_several_clusters():
+    # On a copy of cinder.conf, so the running services are untouched.
+    controller = host('osc-lab-controller')
+    controller.check_output('cp -p /etc/cinder/cinder.conf /tmp/cinder-multi.conf')
+    backends = [{'name': 'ceph'},
+                {'name': 'ceph-dr', 'cluster_name': 'dr', 'ceph_conf': '/etc/ceph/dr.conf', 'pool': 'volumes-dr',
+                 'secret_uuid': '7c1d2f3e-0a4b-4c5d-8e6f-1a2b3c4d5e6f', 'options': {'rbd_exclusive_cinder_pool': True}}]
+    extra = json.dumps({'cinder_rbd_config_file': '/tmp/cinder-multi.conf', 'cinder_rbd_restart': False,
+                        'cinder_rbd_backends': backends})
+    run = playbook('cinder.yml', '-e', extra)
+    assert run.returncode == 0, run.stdout[-3000:]
+    conf = ini(controller, '/tmp/cinder-multi.conf')
+    assert conf['DEFAULT']['enabled_backends'] == 'lvm,ceph,ceph-dr'
+    assert conf['ceph']['rbd_pool'] == 'volumes' and conf['ceph']['rbd_cluster_name'] == 'ceph'
+    dr = conf['ceph-dr']
+    assert (dr['rbd_cluster_name'], dr['rbd_ceph_conf'], dr['rbd_pool'], dr['rbd_secret_uuid'], dr['rbd_exclusive_cinder_pool']) == \
+        ('dr', '/etc/ceph/dr.conf', 'volumes-dr', '7c1d2f3e-0a4b-4c5d-8e6f-1a2b3c4d5e6f', 'True')
+    assert dr['volume_backend_name'] == 'ceph-dr' and dr['rbd_user'] == 'cinder'
+    # Cinder's own option definitions accept every name and value the role wrote.
+    loaded = controller.run(
+        "python3 -c \"import sys; from cinder.common import config; from cinder.volume import configuration; "
+        "import cinder.volume.drivers.rbd as rbd; import cinder.backup.drivers.ceph; from oslo_config import cfg; "
+        "c = cfg.CONF; c(['--config-file', sys.argv[1]], project='cinder', default_config_files=[]); "
+        "b = configuration.Configuration(rbd.RBD_OPTS, config_group='ceph-dr'); "
+        "print(b.rbd_cluster_name, b.rbd_pool, b.rbd_max_clone_depth, b.rados_connect_timeout, b.replication_connect_timeout, "
+        "c.backup_ceph_pool, c.backup_ceph_chunk_size)\" /tmp/cinder-multi.conf")
+    assert loaded.rc == 0, loaded.stderr[-2000:]
+    assert loaded.stdout.split() == ['dr', 'volumes-dr', '5', '30', '5', 'backups', '134217728'], loaded.stdout
+
+
+def test_glance_multi_store_form():
+    # On a copy of glance-api.conf, then loaded by glance_store itself.
+    controller = host('osc-lab-controller')
+    controller.check_output('cp -p /etc/glance/glance-api.conf /tmp/glance-multi.conf')
+    extra = json.dumps({'glance_rbd_config_file': '/tmp/glance-multi.conf', 'glance_rbd_restart': False,
+                        'glance_rbd_store_layout': 'multi', 'glance_rbd_other_backends': {'web': 'http'}})
+    run = playbook('glance.yml', '-e', extra)
+    assert run.returncode == 0, run.stdout[-3000:]
+    conf = ini(controller, '/tmp/glance-multi.conf')
+    assert conf['DEFAULT']['enabled_backends'] == 'ceph:rbd,web:http'
+    assert conf['glance_store']['default_backend'] == 'ceph'
+    assert (conf['ceph']['rbd_store_pool'], conf['ceph']['rbd_store_user'], conf['ceph']['rbd_store_chunk_size']) == \
+        ('images', 'glance', '8')
+    loaded = controller.run(
+        "python3 -c \"import sys, glance_store; from oslo_config import cfg; c = cfg.CONF; "
+        "c.register_opt(cfg.DictOpt('enabled_backends')); c(['--config-file', sys.argv[1]], project='glance', default_config_files=[]); "
+        "glance_store.register_store_opts(c); glance_store.create_multi_stores(c); "
+        "print(c.glance_store.default_backend, c.ceph.rbd_store_pool, c.ceph.rbd_store_user)\" /tmp/glance-multi.conf")
+    assert loaded.rc == 0, loaded.stderr[-2000:]
+    assert loaded.stdout.split()[-3:] == ['ceph', 'images', 'glance'], loaded.stdout
+
+
+def started_at(node, unit):
+    return node.check_output('systemctl show -p ActiveEnterTimestampMonotonic --value %s' % unit).strip()
+
+
+def test_a_changed_option_restarts_only_its_service():
+    controller = host('osc-lab-controller')
+    units = ('glance-api', 'cinder-volume', 'cinder-backup')
+    before = dict((u, started_at(controller, u)) for u in units)
+    # image_size_cap = 1 TiB is Glance's own default: a real change to the file, none to behaviour.
+    extra = json.dumps({'glance_rbd_extra_options': [{'section': 'DEFAULT', 'option': 'image_size_cap', 'value': '1099511627776'}]})
+    changed = playbook('glance.yml', '-e', extra)
+    assert changed.returncode == 0, changed.stdout[-3000:]
+    assert 'RUNNING HANDLER [openstack_ceph.rbd.glance_rbd : Restart glance-api]' in changed.stdout
+    after = dict((u, started_at(controller, u)) for u in units)
+    assert after['glance-api'] != before['glance-api']
+    assert (after['cinder-volume'], after['cinder-backup']) == (before['cinder-volume'], before['cinder-backup'])
+    # Nothing changed the second time: no restart.
+    again = playbook('glance.yml', '-e', extra)
+    assert again.returncode == 0 and 'RUNNING HANDLER' not in again.stdout, again.stdout[-3000:]
+    assert started_at(controller, 'glance-api') == after['glance-api']
+    # Leave the lab serving: wait for the restarted API.
+    wait_for(lambda: controller.run('curl -sf http://127.0.0.1:9292/versions').rc, lambda rc: rc == 0, timeout=60,
+             what='glance-api after its restart')
