@@ -326,3 +326,13 @@ def test_a_changed_option_restarts_only_its_service():
     # Leave the lab serving: wait for the restarted API.
     wait_for(lambda: controller.run('curl -sf http://127.0.0.1:9292/versions').rc, lambda rc: rc == 0, timeout=60,
              what='glance-api after its restart')
+
+
+def test_external_mode_check_run_changes_nothing():
+    # The side effect step's external-mode run, again in check mode: it reads, predicts no change.
+    side_effect = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'side_effect.yml')
+    run = subprocess.run(['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE'], side_effect, '--check', '--diff'],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stdout[-3000:]
+    recap = run.stdout[run.stdout.rindex('PLAY RECAP'):]
+    assert recap.count('changed=0') == 2 and 'failed=0' in recap, recap
