@@ -14,15 +14,16 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export ANSIBLE_NOCOLOR := 1
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: help deps venv debs collection test unit integration sanity lint demo clean \
+.PHONY: help deps venv debs collection collection-copy test unit units compat integration sanity lint docs demo clean build changelog \
         lab-deps lab-images lab-up lab-down molecule
 
 help:
 	@echo "make test   install what is needed, then run the unit and integration tests"
 	@echo "make demo   bring the lab up, run site.yml against it, say what was configured, run verify.yml"
 	@echo "make lab-up / make lab-down   start or remove the lab's containers"
+	@echo "make docs   regenerate the Variables section of each role's README from its meta/argument_specs.yml"
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-units.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -r requirements.txt
@@ -63,11 +64,13 @@ integration: deps
 # ansible-test wants the collection at a real ansible_collections/<ns>/<name> path, so it
 # runs on a copy of the files git knows. It also downloads a pip bootstrap script from a host
 # that cannot be reached here: tests/lab/pip-bootstrap.py stands in for it.
+# ANSIBLE_TEST_VENV picks the ansible-core that runs it (make compat uses older ones).
+ANSIBLE_TEST_VENV ?= $(abspath $(VENV))
 SANITY_ROOT := $(BUILD)/sanity/ansible_collections/openstack_ceph/rbd
-PIP_FOR_ANSIBLE_TEST = $(shell $(PY) -c "import ansible_test._internal.python_requirements as r, inspect, re; \
+PIP_FOR_ANSIBLE_TEST = $(shell $(ANSIBLE_TEST_VENV)/bin/python -c "import ansible_test._internal.python_requirements as r, inspect, re; \
 	print(re.search(r\"pip='([0-9.]+)'\", inspect.getsource(r)).group(1).replace('.', '_'))")
 
-sanity: venv
+collection-copy:
 	@rm -rf $(SANITY_ROOT) && mkdir -p $(SANITY_ROOT)
 	@git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C $(SANITY_ROOT)
 	@# ansible-test lists files through git: the copy needs its own index, or (being under an
@@ -75,18 +78,55 @@ sanity: venv
 	@cd $(SANITY_ROOT) && git init -q && git add -A
 	@mkdir -p $(HOME)/.ansible/test/cache
 	@cp tests/lab/pip-bootstrap.py $(HOME)/.ansible/test/cache/get_pip_$(PIP_FOR_ANSIBLE_TEST).py
-	cd $(SANITY_ROOT) && $(abspath $(VENV))/bin/ansible-test sanity --python 3.11 --local --color no
+
+sanity: venv collection-copy
+	cd $(SANITY_ROOT) && $(ANSIBLE_TEST_VENV)/bin/ansible-test sanity --python 3.11 --local --color no
+
+# The module unit tests, through ansible-test (as the collection's own CI would run them).
+units: venv collection-copy
+	cd $(SANITY_ROOT) && PATH=$(ANSIBLE_TEST_VENV)/bin:$$PATH $(ANSIBLE_TEST_VENV)/bin/ansible-test units --python 3.11 --local --color no
+
+# The oldest ansible-core meta/runtime.yml declares, and the newest that installs on Python 3.11
+# (the pinned one): sanity and unit tests under each.
+CORE_OLDEST := 2.16.19
+COMPAT_VENV := $(abspath $(BUILD))/core-$(CORE_OLDEST)
+$(COMPAT_VENV)/.installed: requirements-units.txt
+	python3 -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/pip install -q --upgrade pip
+	$(COMPAT_VENV)/bin/pip install -q ansible-core==$(CORE_OLDEST) -r requirements-units.txt
+	touch $@
+
+compat: venv $(COMPAT_VENV)/.installed
+	@for v in $(COMPAT_VENV) $(abspath $(VENV)); do \
+	  echo "== ansible-core $$($$v/bin/python -c "from ansible.release import __version__; print(__version__)")"; \
+	  $(MAKE) --no-print-directory sanity units ANSIBLE_TEST_VENV=$$v || exit 1; done
+
+# The tarball operators install (build_ignore in galaxy.yml keeps tests, lab and caches out).
+build: venv
+	@rm -rf $(BUILD)/dist && $(VENV)/bin/ansible-galaxy collection build --output-path $(BUILD)/dist . && \
+	ls -l $(BUILD)/dist/*.tar.gz
+
+# CHANGELOG.rst from changelogs/changelog.yaml and the fragments in changelogs/fragments.
+# (antsibull-changelog lists new modules through ansible-doc, which must find the collection.)
+changelog: venv collection
+	$(VENV)/bin/antsibull-changelog generate
 
 lint: venv collection
 	$(VENV)/bin/ruff check plugins tests molecule
+	$(PY) tests/docs/role_readmes.py --check
 	$(VENV)/bin/yamllint .
 	$(VENV)/bin/ansible-lint --nocolor
 	shellcheck tests/lab/*.sh .ci/run
+	$(VENV)/bin/antsibull-changelog lint
+
+# Each role's README documents its variables from meta/argument_specs.yml; lint fails when they differ.
+docs: venv
+	$(PY) tests/docs/role_readmes.py --write
 
 test: deps
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint sanity && \
-	$(PY) -m pytest tests/unit tests/integration -p no:cacheprovider && \
+	$(MAKE) --no-print-directory lint compat && \
+	$(PY) -m pytest tests/integration -p no:cacheprovider && \
 	$(MAKE) --no-print-directory molecule; rc=$$?; \
 	tests/lab/docker-engine.sh stop; \
 	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$rc

@@ -1,6 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, openstack_ceph.rbd contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
 # The keys below are fake test values, built at run time from fixed bytes.
 
 import base64

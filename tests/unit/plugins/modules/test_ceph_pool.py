@@ -2,6 +2,10 @@
 # Copyright: (c) 2026, openstack_ceph.rbd contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import pytest
 
 from ansible_collections.openstack_ceph.rbd.plugins.modules import ceph_pool
