@@ -15,12 +15,13 @@ export ANSIBLE_NOCOLOR := 1
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: help deps venv debs collection collection-copy test unit units compat integration sanity lint docs demo clean build changelog \
-        lab-deps lab-images lab-up lab-down molecule
+        lab-deps lab-images lab-up lab-down molecule bench
 
 help:
 	@echo "make test   install what is needed, then run the unit and integration tests"
 	@echo "make demo   bring the lab up, run site.yml against it, say what was configured, run verify.yml"
 	@echo "make lab-up / make lab-down   start or remove the lab's containers"
+	@echo "make bench  measure site.yml on the running lab (make lab-up first): docs/bench/results.json, scaling.png"
 	@echo "make docs   regenerate the Variables section of each role's README from its meta/argument_specs.yml"
 
 $(VENV)/.installed: requirements.txt requirements-units.txt
@@ -166,3 +167,14 @@ demo: lab-up
 
 clean:
 	rm -rf $(BUILD) .pytest_cache
+
+# ---- benchmarks (docs/bench/README.md): site.yml on the running lab, against the manual runbook ----
+# BENCH_REPS=N repetitions (default 3), BENCH_QUICK=1 for a short trial.
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
+	$(VENV)/bin/pip install -q -r requirements-bench.txt
+	touch $@
+
+# bench.py stops with "run make lab-up first" when the lab's containers are not running.
+bench: venv collection $(VENV)/.bench-installed
+	@start=$$(date +%s); $(PY) tests/bench/bench.py; rc=$$?; \
+	echo "make bench: $$(( $$(date +%s) - start )) s"; exit $$rc
