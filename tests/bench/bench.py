@@ -426,6 +426,7 @@ def plot(results, path):
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     titles = {'pools': 'pools', 'users': 'cephx users', 'computes': 'compute nodes'}
     fig, axes = plt.subplots(1, 3, figsize=(13, 4))
@@ -442,6 +443,7 @@ def plot(results, path):
         ax2.plot(xs, calls, 's--', color='tab:red', label='ceph+rbd+virsh calls')
         ax2.set_ylabel('ceph + rbd + virsh processes per run', color='tab:red')
         ax2.set_ylim(bottom=0)
+        ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title('site.yml warm run vs %s' % titles[dim])
         ax.grid(alpha=0.3)
     fig.suptitle('openstack_ceph.rbd on the lab (%d rep(s), median; %s)' % (results['settings']['reps'], results['machine']['date'][:10]))
