@@ -10,16 +10,18 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: ceph_key
-short_description: Manage a cephx user, its capabilities and its keyring file
+short_description: Manage cephx users, their capabilities and keyring files
 version_added: 0.1.0
 description:
-  - Create, update or delete one cephx entity (for example C(client.glance)) with the C(ceph) CLI.
+  - Create, update or delete one cephx entity (for example C(client.glance)), or a list of them in one
+    call (O(users)), with the C(ceph) CLI.
   - Capabilities that drift are corrected with C(ceph auth caps); the key is not regenerated.
   - An existing secret (from a vault, for example) can be imported with O(secret); it travels on
     standard input, never on the command line.
   - Optionally writes a keyring file (O(dest)) holding only this entity's key, with the owner, group and
     mode you ask for. A file whose content drifted is rewritten, not just one that is missing.
-  - When nothing changes the module makes a single read (C(ceph auth get)).
+  - When nothing changes the module makes a single read, C(ceph auth get) for O(name) and
+    C(ceph auth ls) for O(users), however many users the list holds.
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 extends_documentation_fragment:
@@ -38,9 +40,19 @@ options:
   name:
     description:
       - The cephx entity, C(TYPE.ID), for example V(client.glance) or V(client.cinder-backup).
+      - Exactly one of O(name) and O(users) is required.
     type: str
-    required: true
     aliases: [entity]
+  users:
+    description:
+      - Several entities, managed in one call with one read of the cluster's auth database.
+      - Each item is a dictionary with C(name) and any of O(state), O(caps) and O(secret). An option
+        an item does not set falls back to the same option given at the top level.
+      - O(return_key) applies to every item. Keyring files (O(dest)) are written for O(name) only.
+      - Every item is checked before anything changes; an error names the item.
+    type: list
+    elements: dict
+    version_added: 0.2.0
   state:
     description:
       - V(present) creates the entity if needed and applies O(caps) and O(secret).
@@ -121,6 +133,22 @@ EXAMPLES = r'''
       osd: profile rbd pool=backups
   no_log: true
 
+- name: The OpenStack users in one call, one read when nothing changes
+  openstack_ceph.rbd.ceph_key:
+    users:
+      - name: client.glance
+        caps: {mon: profile rbd, osd: profile rbd pool=images, mgr: profile rbd pool=images}
+      - name: client.cinder-backup
+        caps: {mon: profile rbd, osd: profile rbd pool=backups, mgr: profile rbd pool=backups}
+
+- name: Read several keys at once, to push them to the nodes that need them
+  openstack_ceph.rbd.ceph_key:
+    users: [{name: client.glance}, {name: client.cinder}]
+    return_key: true
+  check_mode: true  # a read only: users that do not exist are not created
+  register: openstack_keys
+  no_log: true
+
 - name: Read a key once, to push it to the nodes that need it
   openstack_ceph.rbd.ceph_key:
     name: client.cinder
@@ -149,6 +177,30 @@ dest:
   returned: when O(dest) is set
   type: str
   sample: /etc/ceph/ceph.client.glance.keyring
+users:
+  description: With O(users), one entry per item, in order.
+  returned: when O(users) is given
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  contains:
+    entity:
+      description: The entity.
+      type: str
+    changed:
+      description: Whether this entity changed (or would change, in check mode).
+      type: bool
+    caps:
+      description: Its capabilities after the run, as RV(caps).
+      type: dict
+    key:
+      description: Its key, as RV(key).
+      type: str
+      returned: when O(return_key=true) and the entity exists
+  sample:
+    - entity: client.glance
+      changed: false
+      caps: {mon: profile rbd, osd: profile rbd pool=images}
 '''
 
 import grp
@@ -159,6 +211,7 @@ import re
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
     CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, cephx_key_bytes)
@@ -187,21 +240,25 @@ def keyring_text(entity, key, caps=None):
     return '\n'.join(lines) + '\n'
 
 
-def validate(module):
-    p = module.params
-    if not ENTITY_RE.match(p['name']):
-        module.fail_json(msg="name %r is not a cephx entity: use TYPE.ID such as client.glance "
-                             "(TYPE is one of client, mgr, mon, osd, mds)." % p['name'])
+def validate_entity(module, p, where=''):
+    """Fails, naming the parameter (and the item of `users`), on the first thing wrong with one entity."""
+    if not p['name'] or not ENTITY_RE.match(p['name']):
+        module.fail_json(msg="%sname %r is not a cephx entity: use TYPE.ID such as client.glance "
+                             "(TYPE is one of client, mgr, mon, osd, mds)." % (where, p['name']))
     if p['caps'] is not None:
         unknown = sorted(set(p['caps']) - set(CAP_TYPES))
         if unknown:
-            module.fail_json(msg="caps has unknown daemon type(s) %s: use %s."
-                             % (', '.join(unknown), ', '.join(CAP_TYPES)))
+            module.fail_json(msg="%scaps has unknown daemon type(s) %s: use %s."
+                             % (where, ', '.join(unknown), ', '.join(CAP_TYPES)))
         for daemon, value in p['caps'].items():
             if not isinstance(value, str) or not value.strip() or '"' in value:
-                module.fail_json(msg="caps.%s must be a non-empty cap string without double quotes." % daemon)
+                module.fail_json(msg="%scaps.%s must be a non-empty cap string without double quotes." % (where, daemon))
     if p['secret'] is not None:
-        cephx_key_bytes(module, p['secret'], 'secret')
+        cephx_key_bytes(module, p['secret'], where + 'secret')
+
+
+def validate_file(module):
+    p = module.params
     mode = p['mode']
     if p['dest'] and mode is not None:
         try:
@@ -211,6 +268,35 @@ def validate(module):
         if bits & 0o007:
             module.fail_json(msg="mode %s lets every user read the keyring %s: use 0600 or 0640."
                              % (mode, p['dest']))
+
+
+def entity_list(module):
+    """Each entity's options: the items of `users` over the top-level options, or the top level alone.
+    Every item is type-checked and validated here, before anything is read or changed."""
+    top = dict((k, module.params[k]) for k in ENTITY_OPTIONS)
+    if module.params['users'] is None:
+        validate_entity(module, top)
+        return [top]
+    item_spec = dict((k, dict(v, required=(k == 'name'))) for k, v in ENTITY_OPTIONS.items())
+    for spec in item_spec.values():
+        spec.pop('default', None)
+    validator = ArgumentSpecValidator(item_spec)
+    entities, names = [], set()
+    for index, item in enumerate(module.params['users']):
+        named = isinstance(item, dict) and isinstance(item.get('name'), str)
+        where = 'users[%d]%s: ' % (index, ' (%s)' % item['name'] if named else '')
+        if not isinstance(item, dict):
+            module.fail_json(msg='%seach item must be a dictionary with a name.' % where)
+        checked = validator.validate(item)
+        if checked.error_messages:
+            module.fail_json(msg=where + '; '.join(checked.error_messages))
+        merged = dict((k, v if v is not None else top[k]) for k, v in checked.validated_parameters.items())
+        validate_entity(module, merged, where)
+        if merged['name'] in names:
+            module.fail_json(msg='%s%s is listed twice.' % (where, merged['name']))
+        names.add(merged['name'])
+        entities.append(merged)
+    return entities
 
 
 def keyring_needs_write(path, content):
@@ -254,47 +340,40 @@ def write_keyring(module, path, content):
             os.unlink(tmp)
 
 
-def main():
-    argument_spec = dict(
-        name=dict(type='str', required=True, aliases=['entity']),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        caps=dict(type='dict'),
-        secret=dict(type='str', no_log=True),
-        return_key=dict(type='bool', default=False),
-        dest=dict(type='path'),
-        owner=dict(type='str'),
-        group=dict(type='str'),
-        mode=dict(type='raw', default='0600'),
-    )
-    argument_spec.update(CEPH_CLIENT_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    validate(module)
-    p = module.params
-    entity = p['name']
-    cli = CephCLI(module)
+ENTITY_OPTIONS = dict(
+    name=dict(type='str', aliases=['entity']),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    caps=dict(type='dict'),
+    secret=dict(type='str', no_log=True),
+)
 
+
+def read_one(cli, entity):
+    """The live entry of one entity (`ceph auth get`), or None."""
     rc, found, err = cli.ceph_json(['auth', 'get', entity], check_rc=False)
     if rc != 0 and 'failed to find' not in err and rc != 2:
         cli.fail(cli.argv('ceph', ['auth', 'get', entity]), rc, '', err, 'ceph auth get')
-    live = found[0] if rc == 0 and found else None
-    if live and not p['return_key']:
-        module.no_log_values.add(live['key'])
-    result = dict(changed=False, entity=entity)
-    if p['dest']:
-        result['dest'] = p['dest']
+    return found[0] if rc == 0 and found else None
 
+
+def read_all(cli):
+    """Every entity's live entry by name, from one `ceph auth ls`. Keys of entities this call does
+    not manage stay in this process: they are never returned."""
+    dummy, dump, dummy2 = cli.ceph_json(['auth', 'ls'])
+    return dict((e['entity'], e) for e in (dump or {}).get('auth_dump', []))
+
+
+def ensure_entity(module, cli, p, live, return_key):
+    """Bring one entity to its wanted state; returns (result, key) where key is None if unknown."""
+    entity = p['name']
+    if live and not return_key:
+        module.no_log_values.add(live['key'])
     if p['state'] == 'absent':
         if live and not module.check_mode:
             cli.ceph(['auth', 'del', entity])
-        file_gone = False
-        if p['dest'] and os.path.exists(p['dest']):
-            file_gone = True
-            if not module.check_mode:
-                os.unlink(p['dest'])
-        result.update(changed=bool(live) or file_gone, caps={},
-                      diff=dict(before={'entity': entity, 'state': 'present' if live else 'absent'},
-                                after={'entity': entity, 'state': 'absent'}))
-        module.exit_json(**result)
+        return dict(entity=entity, changed=bool(live), caps={},
+                    diff=dict(before={'entity': entity, 'state': 'present' if live else 'absent'},
+                              after={'entity': entity, 'state': 'absent'})), None
 
     live_caps = norm_caps(live['caps']) if live else {}
     want_caps = norm_caps(p['caps']) if p['caps'] is not None else live_caps
@@ -323,33 +402,76 @@ def main():
             cli.fail(cli.argv('ceph', write[0]), rc, '', err, 'ceph %s %s' % (' '.join(write[0][:2]), entity))
         if live is None and not key_changes:
             key = json.loads(out)[0]['key']
-            if not p['return_key']:
+            if not return_key:
                 module.no_log_values.add(key)
 
-    file_changed = False
-    if p['dest']:
-        if key is None:
-            file_changed = True  # check mode, entity still to be created: its key is not known yet
-        else:
-            content = keyring_text(entity, key)
-            file_changed = keyring_needs_write(p['dest'], content)
-            if file_changed and not module.check_mode:
-                write_keyring(module, p['dest'], content)
-        if not (module.check_mode and not os.path.exists(p['dest'])):
-            file_args = module.load_file_common_arguments(p, path=p['dest'])
-            file_changed = module.set_fs_attributes_if_different(file_args, file_changed)
-
-    if p['return_key'] and key is not None:
+    result = dict(entity=entity, changed=changed, caps=want_caps)
+    if return_key and key is not None:
         result['key'] = key
     before = {'entity': entity, 'state': 'present' if live else 'absent', 'caps': live_caps}
     after = {'entity': entity, 'state': 'present', 'caps': want_caps}
     if key_changes and live:
         before['key'], after['key'] = 'old key (not shown)', 'new key (not shown)'
-    if p['dest']:
-        before['keyring_file'] = 'out of date' if file_changed else 'up to date'
-        after['keyring_file'] = 'up to date'
-    result.update(changed=changed or file_changed, caps=want_caps, diff=dict(before=before, after=after))
-    module.exit_json(**result)
+    result['diff'] = dict(before=before, after=after)
+    return result, key
+
+
+def keyring_file(module, p, result, key):
+    """Write the keyring file at dest (single-entity mode); updates result's changed and diff."""
+    entity = p['name']
+    result['dest'] = p['dest']
+    if p['state'] == 'absent':
+        file_gone = os.path.exists(p['dest'])
+        if file_gone and not module.check_mode:
+            os.unlink(p['dest'])
+        result['changed'] = result['changed'] or file_gone
+        return
+    if key is None:
+        file_changed = True  # check mode, entity still to be created: its key is not known yet
+    else:
+        content = keyring_text(entity, key)
+        file_changed = keyring_needs_write(p['dest'], content)
+        if file_changed and not module.check_mode:
+            write_keyring(module, p['dest'], content)
+    if not (module.check_mode and not os.path.exists(p['dest'])):
+        file_args = module.load_file_common_arguments(p, path=p['dest'])
+        file_changed = module.set_fs_attributes_if_different(file_args, file_changed)
+    result['diff']['before']['keyring_file'] = 'out of date' if file_changed else 'up to date'
+    result['diff']['after']['keyring_file'] = 'up to date'
+    result['changed'] = result['changed'] or file_changed
+
+
+def main():
+    argument_spec = dict(
+        ENTITY_OPTIONS,
+        users=dict(type='list', elements='dict'),
+        return_key=dict(type='bool', default=False),
+        dest=dict(type='path'),
+        owner=dict(type='str'),
+        group=dict(type='str'),
+        mode=dict(type='raw', default='0600'),
+    )
+    argument_spec.update(CEPH_CLIENT_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_one_of=[('name', 'users')],
+                           mutually_exclusive=[('name', 'users'), ('users', 'dest')])
+    entities = entity_list(module)
+    validate_file(module)
+    p = module.params
+    return_key = p['return_key']
+    cli = CephCLI(module)
+
+    if p['users'] is None:
+        result, key = ensure_entity(module, cli, entities[0], read_one(cli, entities[0]['name']), return_key)
+        if p['dest']:
+            keyring_file(module, p, result, key)
+        module.exit_json(**result)
+
+    live = read_all(cli)
+    results = [ensure_entity(module, cli, e, live.get(e['name']), return_key)[0] for e in entities]
+    module.exit_json(changed=any(r['changed'] for r in results),
+                     users=[dict((k, v) for k, v in r.items() if k != 'diff') for r in results],
+                     diff=[r['diff'] for r in results if r['changed']])
 
 
 if __name__ == '__main__':

@@ -10,13 +10,14 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: ceph_pool
-short_description: Manage a Ceph pool and its settings
+short_description: Manage Ceph pools and their settings
 version_added: 0.1.0
 description:
-  - Create, tune or delete one Ceph pool (replicated or erasure-coded) with the C(ceph) CLI.
+  - Create, tune or delete one Ceph pool (replicated or erasure-coded), or a list of pools in one
+    call (O(pools)), with the C(ceph) CLI.
   - Only the options you set are managed. An omitted option never resets a live value.
-  - When the pool already matches, the module makes a single read (C(ceph osd pool ls detail)), plus
-    one C(ceph osd crush rule dump) when O(crush_rule) is set.
+  - When the pools already match, the module makes a single read (C(ceph osd pool ls detail)),
+    however many pools it manages, plus one C(ceph osd crush rule dump) when a O(crush_rule) is set.
   - For O(application=rbd) a pool without the C(rbd) application is initialised with C(rbd pool init).
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
@@ -36,9 +37,19 @@ options:
   name:
     description:
       - Pool name. Letters, digits, C(_), C(-) and C(.); it may not start with C(.) or C(-).
+      - Exactly one of O(name) and O(pools) is required.
     type: str
-    required: true
     aliases: [pool]
+  pools:
+    description:
+      - Several pools, managed in one call with one read of the cluster.
+      - Each item is a dictionary with C(name) and any of this module's per-pool options (O(state)
+        to O(application)). An option an item does not set falls back to the same option given at
+        the top level, so the top level holds the defaults for every pool.
+      - Every item is checked before anything changes; an error names the item.
+    type: list
+    elements: dict
+    version_added: 0.2.0
   state:
     description:
       - V(present) creates the pool if needed and applies the settings you set.
@@ -157,6 +168,18 @@ EXAMPLES = r'''
     max_bytes: 10995116277760
     cli_prefix: [cephadm, shell, --]
 
+- name: The four OpenStack pools in one call, one read when nothing changes
+  openstack_ceph.rbd.ceph_pool:
+    application: rbd
+    pg_autoscale_mode: "on"
+    pools:
+      - name: images
+      - name: volumes
+        target_size_ratio: 0.4
+      - name: vms
+      - name: backups
+        pg_autoscale_mode: warn
+
 - name: Delete a pool (the monitors must allow pool deletion)
   openstack_ceph.rbd.ceph_pool:
     name: scratch
@@ -168,6 +191,7 @@ RETURN = r'''
 pool:
   description:
     - The pool's managed settings after the run (predicted in check mode). Empty when the pool is absent.
+    - Only with O(name).
     - C(crush_rule) is the rule's name when O(crush_rule) is set, otherwise its numeric id (naming it
       would cost a second read).
   returned: always
@@ -191,16 +215,43 @@ pool:
     allow_ec_overwrites: false
     applications: [rbd]
 commands:
-  description: The Ceph CLI commands run (or, in check mode, that would run) to change the pool.
+  description: The Ceph CLI commands run (or, in check mode, that would run) to change the pools.
   returned: always
   type: list
   elements: str
   sample: ["ceph osd pool set images size 3"]
+pools:
+  description:
+    - With O(pools), one entry per item, in order.
+  returned: when O(pools) is given
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  contains:
+    name:
+      description: The pool's name.
+      type: str
+    changed:
+      description: Whether this pool changed (or would change, in check mode).
+      type: bool
+    pool:
+      description: The pool's managed settings after the run, as RV(pool).
+      type: dict
+    commands:
+      description: The commands for this pool, as RV(commands).
+      type: list
+      elements: str
+  sample:
+    - name: images
+      changed: false
+      pool: {name: images, size: 3, applications: [rbd]}
+      commands: []
 '''
 
 import re
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
     CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, changed_fields)
 
@@ -237,29 +288,65 @@ def pool_state(raw, rule_names):
     )
 
 
-def validate(module):
-    p = module.params
-    if not POOL_NAME_RE.match(p['name']):
-        module.fail_json(msg="name %r is not a valid pool name: use letters, digits, '_', '-' and '.', "
-                             "not starting with '.' or '-', at most 255 characters." % p['name'])
+def validate(p, where=''):
+    """The first thing wrong with one pool's options (`where` names the item), or None."""
+    if not p['name'] or not POOL_NAME_RE.match(p['name']):
+        return ("%sname %r is not a valid pool name: use letters, digits, '_', '-' and '.', "
+                "not starting with '.' or '-', at most 255 characters." % (where, p['name']))
     for key in ('pg_num', 'pgp_num', 'size', 'min_size'):
         if p[key] is not None and p[key] < 1:
-            module.fail_json(msg="%s must be a positive integer, got %d." % (key, p[key]))
+            return "%s%s must be a positive integer, got %d." % (where, key, p[key])
     if p['pg_num'] is not None and p['pg_num'] > 65536:
-        module.fail_json(msg="pg_num must be at most 65536, got %d." % p['pg_num'])
+        return "%spg_num must be at most 65536, got %d." % (where, p['pg_num'])
     if p['pg_num'] is not None and p['pgp_num'] is not None and p['pgp_num'] > p['pg_num']:
-        module.fail_json(msg="pgp_num (%d) must not exceed pg_num (%d)." % (p['pgp_num'], p['pg_num']))
+        return "%spgp_num (%d) must not exceed pg_num (%d)." % (where, p['pgp_num'], p['pg_num'])
     if p['size'] is not None and p['min_size'] is not None and p['min_size'] > p['size']:
-        module.fail_json(msg="min_size (%d) must not exceed size (%d)." % (p['min_size'], p['size']))
+        return "%smin_size (%d) must not exceed size (%d)." % (where, p['min_size'], p['size'])
     for key in QUOTA_KEYS:
         if p[key] is not None and p[key] < 0:
-            module.fail_json(msg="%s must be 0 (no quota) or a positive integer, got %d." % (key, p[key]))
+            return "%s%s must be 0 (no quota) or a positive integer, got %d." % (where, key, p[key])
     if p['target_size_ratio'] is not None and p['target_size_ratio'] < 0:
-        module.fail_json(msg="target_size_ratio must not be negative, got %s." % p['target_size_ratio'])
+        return "%starget_size_ratio must not be negative, got %s." % (where, p['target_size_ratio'])
     if p['erasure_profile'] and p['pool_type'] == 'replicated':
-        module.fail_json(msg="erasure_profile is only valid with pool_type: erasure.")
+        return "%serasure_profile is only valid with pool_type: erasure." % where
     if p['allow_ec_overwrites'] and p['pool_type'] == 'replicated':
-        module.fail_json(msg="allow_ec_overwrites is only valid for erasure-coded pools.")
+        return "%sallow_ec_overwrites is only valid for erasure-coded pools." % where
+    if p['state'] == 'absent' and not p['confirm_delete']:
+        return ("%sRefusing to delete pool %s and all its data: set confirm_delete: true to confirm."
+                % (where, p['name']))
+    return None
+
+
+def pool_list(module):
+    """Each pool's options: the items of `pools` over the top-level options, or the top level alone.
+    Every item is type-checked and validated here, before anything is read or changed."""
+    top = dict((k, module.params[k]) for k in POOL_OPTIONS)
+    if module.params['pools'] is None:
+        problem = validate(top)
+        if problem:
+            module.fail_json(msg=problem)
+        return [top]
+    item_spec = dict((k, dict(v, required=(k == 'name'))) for k, v in POOL_OPTIONS.items())
+    for spec in item_spec.values():
+        spec.pop('default', None)
+    validator = ArgumentSpecValidator(item_spec)
+    pools, names = [], set()
+    for index, item in enumerate(module.params['pools']):
+        where = 'pools[%d]%s: ' % (index, ' (%s)' % item['name'] if isinstance(item, dict) and item.get('name') else '')
+        if not isinstance(item, dict):
+            module.fail_json(msg='%seach item must be a dictionary with a name.' % where)
+        checked = validator.validate(item)
+        if checked.error_messages:
+            module.fail_json(msg=where + '; '.join(checked.error_messages))
+        merged = dict((k, v if v is not None else top[k]) for k, v in checked.validated_parameters.items())
+        problem = validate(merged, where)
+        if problem:
+            module.fail_json(msg=problem)
+        if merged['name'] in names:
+            module.fail_json(msg='%spool %s is listed twice.' % (where, merged['name']))
+        names.add(merged['name'])
+        pools.append(merged)
+    return pools
 
 
 def wanted(p):
@@ -292,66 +379,80 @@ def set_commands(name, have, delta):
     return cmds
 
 
-def main():
-    argument_spec = dict(
-        name=dict(type='str', required=True, aliases=['pool']),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        confirm_delete=dict(type='bool', default=False),
-        pool_type=dict(type='str', choices=['replicated', 'erasure']),
-        erasure_profile=dict(type='str'),
-        pg_num=dict(type='int'),
-        pgp_num=dict(type='int'),
-        pg_autoscale_mode=dict(type='str', choices=['on', 'off', 'warn']),
-        size=dict(type='int'),
-        min_size=dict(type='int'),
-        crush_rule=dict(type='str'),
-        target_size_ratio=dict(type='float'),
-        bulk=dict(type='bool'),
-        max_bytes=dict(type='int'),
-        max_objects=dict(type='int'),
-        compression_mode=dict(type='str', choices=['none', 'passive', 'aggressive', 'force']),
-        compression_algorithm=dict(type='str', choices=['snappy', 'zlib', 'zstd', 'lz4']),
-        allow_ec_overwrites=dict(type='bool'),
-        application=dict(type='str', choices=['rbd', 'cephfs', 'rgw']),
-    )
-    argument_spec.update(CEPH_CLIENT_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    p = module.params
-    name = p['name']
-    validate(module)
-    if p['state'] == 'absent' and not p['confirm_delete']:
-        module.fail_json(msg="Refusing to delete pool %s and all its data: set confirm_delete: true "
-                             "to confirm." % name)
+POOL_OPTIONS = dict(
+    name=dict(type='str', aliases=['pool']),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    confirm_delete=dict(type='bool', default=False),
+    pool_type=dict(type='str', choices=['replicated', 'erasure']),
+    erasure_profile=dict(type='str'),
+    pg_num=dict(type='int'),
+    pgp_num=dict(type='int'),
+    pg_autoscale_mode=dict(type='str', choices=['on', 'off', 'warn']),
+    size=dict(type='int'),
+    min_size=dict(type='int'),
+    crush_rule=dict(type='str'),
+    target_size_ratio=dict(type='float'),
+    bulk=dict(type='bool'),
+    max_bytes=dict(type='int'),
+    max_objects=dict(type='int'),
+    compression_mode=dict(type='str', choices=['none', 'passive', 'aggressive', 'force']),
+    compression_algorithm=dict(type='str', choices=['snappy', 'zlib', 'zstd', 'lz4']),
+    allow_ec_overwrites=dict(type='bool'),
+    application=dict(type='str', choices=['rbd', 'cephfs', 'rgw']),
+)
 
-    cli = CephCLI(module)
-    rule_names = {}
-    if p['crush_rule'] is not None:
-        dummy, rules, dummy2 = cli.ceph_json(['osd', 'crush', 'rule', 'dump'])
-        rule_names = dict((r['rule_id'], r['rule_name']) for r in rules)
-        if p['crush_rule'] not in rule_names.values():
-            module.fail_json(msg="crush_rule %r does not exist. Rules on this cluster: %s."
-                             % (p['crush_rule'], ', '.join(sorted(rule_names.values()))))
-    dummy, pools, dummy2 = cli.ceph_json(['osd', 'pool', 'ls', 'detail'])
-    raw = next((x for x in pools or [] if x['pool_name'] == name), None)
-    have = pool_state(raw, rule_names) if raw else None
+
+class Cluster(object):
+    """The cluster's pools and CRUSH rules, read once for all the pools of a call."""
+
+    def __init__(self, module, cli, pools):
+        self.module, self.cli = module, cli
+        self.rule_names = {}
+        wanted_rules = set(p['crush_rule'] for p in pools if p['crush_rule'] is not None)
+        if wanted_rules:
+            dummy, rules, dummy2 = cli.ceph_json(['osd', 'crush', 'rule', 'dump'])
+            self.rule_names = dict((r['rule_id'], r['rule_name']) for r in rules)
+            unknown = sorted(wanted_rules - set(self.rule_names.values()))
+            if unknown:
+                module.fail_json(msg="crush_rule %s does not exist. Rules on this cluster: %s."
+                                 % (', '.join(repr(r) for r in unknown), ', '.join(sorted(self.rule_names.values()))))
+        self.reread()
+
+    def reread(self):
+        dummy, pools, dummy2 = self.cli.ceph_json(['osd', 'pool', 'ls', 'detail'])
+        self.raw = dict((x['pool_name'], x) for x in pools or [])
+
+    def state(self, name):
+        raw = self.raw.get(name)
+        return pool_state(raw, self.rule_names) if raw else None
+
+
+def delete_pool(module, cli, name, have):
     commands = []
+    if have:
+        commands.append(['osd', 'pool', 'delete', name, name, '--yes-i-really-really-mean-it'])
+        if not module.check_mode:
+            rc, out, err = cli.ceph(commands[0], check_rc=False)
+            if rc != 0 and 'mon_allow_pool_delete' in err:
+                module.fail_json(
+                    msg="The monitors refuse to delete pool %s because mon_allow_pool_delete is false. "
+                        "Allow it with 'ceph config set mon mon_allow_pool_delete true', run again, "
+                        "then set it back to false." % name, rc=rc, stderr=err)
+            if rc != 0:
+                cli.fail(cli.argv('ceph', commands[0]), rc, out, err, 'ceph osd pool delete')
+    return dict(name=name, changed=bool(have), pool={}, commands=[' '.join(['ceph'] + c) for c in commands],
+                diff=dict(before={'name': name, 'state': 'present' if have else 'absent'},
+                          after={'name': name, 'state': 'absent'}))
 
+
+def ensure_pool(module, cli, cluster, p):
+    """Bring one pool to its wanted settings; returns its result (name, changed, pool, commands, diff)."""
+    name = p['name']
+    have = cluster.state(name)
     if p['state'] == 'absent':
-        if have:
-            commands.append(['osd', 'pool', 'delete', name, name, '--yes-i-really-really-mean-it'])
-            if not module.check_mode:
-                rc, out, err = cli.ceph(commands[0], check_rc=False)
-                if rc != 0 and 'mon_allow_pool_delete' in err:
-                    module.fail_json(
-                        msg="The monitors refuse to delete pool %s because mon_allow_pool_delete is false. "
-                            "Allow it with 'ceph config set mon mon_allow_pool_delete true', run again, "
-                            "then set it back to false." % name, rc=rc, stderr=err)
-                if rc != 0:
-                    cli.fail(cli.argv('ceph', commands[0]), rc, out, err, 'ceph osd pool delete')
-        module.exit_json(changed=bool(have), pool={}, commands=[' '.join(['ceph'] + c) for c in commands],
-                         diff=dict(before={'name': name, 'state': 'present' if have else 'absent'},
-                                   after={'name': name, 'state': 'absent'}))
+        return delete_pool(module, cli, name, have)
 
+    commands = []
     want = wanted(p)
     if have and p['pool_type'] and p['pool_type'] != have['pool_type']:
         module.fail_json(msg="pool %s is %s; pool_type %s cannot be applied to an existing pool."
@@ -384,11 +485,10 @@ def main():
         commands.append([str(c) for c in create])
         if not module.check_mode:
             cli.ceph(create)
-            dummy, pools, dummy2 = cli.ceph_json(['osd', 'pool', 'ls', 'detail'])
-            raw = next((x for x in pools if x['pool_name'] == name), None)
-            if raw is None:
+            cluster.reread()
+            have = cluster.state(name)
+            if have is None:
                 module.fail_json(msg="pool %s was created but is not listed by 'ceph osd pool ls detail'." % name)
-            have = pool_state(raw, rule_names)
         else:
             # Predict: the creation options hold, the rest is still to be set.
             have = dict(name=name, pool_type=pool_type, applications=[])
@@ -423,11 +523,29 @@ def main():
         if not module.check_mode:
             cli.rbd(['pool', 'init', name])
 
-    changed = bool(created or commands or init_rbd)
     shown = [k for k in want if want[k] is not None] + (['applications'] if p['application'] else [])
     before = {} if created else dict((k, have.get(k)) for k in ['name'] + shown)
-    module.exit_json(changed=changed, pool=after, commands=cmd_text,
-                     diff=dict(before=before, after=dict((k, after.get(k)) for k in ['name'] + shown)))
+    return dict(name=name, changed=bool(created or commands or init_rbd), pool=after, commands=cmd_text,
+                diff=dict(before=before, after=dict((k, after.get(k)) for k in ['name'] + shown)))
+
+
+def main():
+    argument_spec = dict(POOL_OPTIONS, pools=dict(type='list', elements='dict'))
+    argument_spec.update(CEPH_CLIENT_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_one_of=[('name', 'pools')], mutually_exclusive=[('name', 'pools')])
+    pools = pool_list(module)
+    cli = CephCLI(module)
+    cluster = Cluster(module, cli, pools)
+    results = [ensure_pool(module, cli, cluster, p) for p in pools]
+
+    if module.params['pools'] is None:
+        one = results[0]
+        module.exit_json(changed=one['changed'], pool=one['pool'], commands=one['commands'], diff=one['diff'])
+    module.exit_json(changed=any(r['changed'] for r in results),
+                     commands=[c for r in results for c in r['commands']],
+                     pools=[dict((k, r[k]) for k in ('name', 'changed', 'pool', 'commands')) for r in results],
+                     diff=[r['diff'] for r in results if r['changed']])
 
 
 if __name__ == '__main__':

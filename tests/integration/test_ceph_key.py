@@ -135,3 +135,33 @@ def test_bad_input_fails_clearly_and_changes_nothing(cluster):
         assert word in result['msg'] or word in result.get('stderr', ''), (extra, result['msg'])
         assert 'not-a-key' not in result.output or extra.get('secret') != 'not-a-key'
     assert cluster.snapshot() == before
+
+
+def test_a_list_of_users_converges_with_one_read_and_no_key_in_output(cluster):
+    cinder_caps = {'mon': 'profile rbd', 'osd': 'profile rbd pool=volumes'}
+    users = [dict(name='client.list-glance', caps=GLANCE_CAPS), dict(name='client.list-cinder', caps=cinder_caps)]
+    args = key_args(cluster, users=users)
+
+    def read():
+        return [cluster.auth(u['name']) for u in users]
+
+    def expect(entities):
+        assert [e['caps'] for e in entities] == [GLANCE_CAPS, cinder_caps]
+
+    results = converge('ceph_key', args, read, expect)
+    assert [u['changed'] for u in results[0]['users']] == [True, True]
+    keys = [e['key'] for e in read()]
+    # Caps drift on one user: only that one is fixed, and its key stays.
+    cluster.ceph('auth', 'caps', 'client.list-cinder', 'mon', 'allow r')
+    fixed = run_module('ceph_key', args, verbosity=4, callback='default')
+    assert 'changed: [localhost]' in fixed.output
+    assert [e['key'] for e in read()] == keys and read()[1]['caps'] == cinder_caps
+    admin_key = cluster.auth('client.admin')['key']
+    for key in keys + [admin_key]:
+        assert key not in fixed.output
+    # The keys as ceph_keys reads them: in check mode, for a list with one user still missing.
+    asked = run_module('ceph_key', key_args(cluster, users=users + [dict(name='client.list-missing')],
+                                            return_key=True), check=True, no_log=True)
+    assert not asked.get('failed') and cluster.auth('client.list-missing') is None
+    for key in keys + [admin_key]:
+        assert key not in asked.output

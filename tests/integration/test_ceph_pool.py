@@ -141,3 +141,34 @@ def test_unreachable_monitor_fails_within_the_timeout(cluster, tmp_path):
     assert result.get('failed')
     assert 'could not reach the Ceph monitors' in result['msg'], result['msg']
     assert elapsed < 20, elapsed
+
+
+def test_a_list_of_pools_converges_and_items_override_the_top_level(cluster):
+    names = ['list-a', 'list-b', 'list-c']
+    args = pool_args(cluster, pg_num=8, pg_autoscale_mode='off', size=1, application='rbd',
+                     pools=[dict(name='list-a'), dict(name='list-b', max_objects=500), dict(name='list-c', pg_num=16)])
+
+    def read():
+        return [cluster.pool(n) for n in names]
+
+    def expect(pools):
+        assert all(p is not None and 'rbd' in p['application_metadata'] for p in pools)
+        assert [p['pg_num_target'] for p in pools] == [8, 8, 16]
+        assert [p['quota_max_objects'] for p in pools] == [0, 500, 0]
+
+    results = converge('ceph_pool', args, read, expect)
+    assert results[0]['commands'] == results[1]['commands'], 'check mode must predict the commands a real run makes'
+    assert [p['changed'] for p in results[2]['pools']] == [False, False, False]
+    # Drift on one pool: only that pool is touched.
+    cluster.ceph('osd', 'pool', 'set-quota', 'list-b', 'max_objects', '7')
+    fixed = run_module('ceph_pool', args)
+    assert [p['changed'] for p in fixed['pools']] == [False, True, False]
+    assert fixed['commands'] == ['ceph osd pool set-quota list-b max_objects 500']
+    assert cluster.pool('list-b')['quota_max_objects'] == 500
+
+
+def test_a_bad_item_in_a_list_fails_before_anything_changes(cluster):
+    before = cluster.snapshot()
+    result = run_module('ceph_pool', pool_args(cluster, pools=[dict(name='list-new', size=1), dict(name='bad/name')]))
+    assert result.get('failed') and 'pools[1] (bad/name)' in result['msg']
+    assert cluster.snapshot() == before and cluster.pool('list-new') is None

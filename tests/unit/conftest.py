@@ -70,10 +70,11 @@ class FakeCLI(object):
         self.secrets = []
 
     def on(self, words, rc=0, out='', err=''):
-        """Answer commands starting with `words` (a list, or a string split on spaces)."""
+        """Answer commands starting with `words` (a list, or a string split on spaces).
+        `out` is text, or data sent as JSON, or a callable returning that data at call time."""
         if isinstance(words, str):
             words = words.split(' ')
-        if not isinstance(out, str):
+        if not isinstance(out, str) and not callable(out):
             out = json.dumps(out)
         self.answers.insert(0, (list(words), rc, out, err))
         return self
@@ -87,7 +88,8 @@ class FakeCLI(object):
         # The longest registered prefix wins, so 'osd pool' does not shadow 'osd pool ls detail'.
         for prefix, rc, out, err in sorted(self.answers, key=lambda a: -len(a[0])):
             if words[:len(prefix)] == prefix:
-                return rc, out, err
+                # A callable answer sees the calls so far (a read after a write sees the write).
+                return rc, json.dumps(out()) if callable(out) else out, err
         raise AssertionError('unexpected command: %r' % (words,))
 
     def called(self, words):

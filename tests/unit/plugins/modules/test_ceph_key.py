@@ -111,3 +111,72 @@ def test_absent(cli, run):
     cli.on('auth get client.glance', out=entity()).on('auth del', out='')
     result, failed = run(ceph_key, dict(name='client.glance', state='absent'))
     assert result['changed'] is True and cli.called('auth del client.glance')
+
+
+def auth_dump(*entries):
+    return {'auth_dump': [e for group in entries for e in group]
+            + [{'entity': 'client.admin', 'key': KEY_B, 'caps': {'mon': 'allow *'}}]}
+
+
+CINDER_CAPS = {'mon': 'profile rbd', 'osd': 'profile rbd pool=volumes'}
+
+
+def test_a_list_of_converged_users_is_one_read_whatever_its_length(cli, run):
+    cli.on('auth ls', out=auth_dump(entity(), entity(name='client.cinder', caps=CINDER_CAPS)))
+    result, failed = run(ceph_key, dict(users=[dict(name='client.glance', caps=CAPS),
+                                               dict(name='client.cinder', caps=CINDER_CAPS)]))
+    assert not failed and result['changed'] is False
+    assert [c['words'][:2] for c in cli.calls] == [['auth', 'ls']]
+    assert [u['entity'] for u in result['users']] == ['client.glance', 'client.cinder']
+    assert result['diff'] == []
+    assert KEY_A not in str(result) and KEY_B not in str(result)
+
+
+def test_a_list_creates_fixes_and_deletes_each_as_needed(cli, run):
+    cli.on('auth ls', out=auth_dump(entity(caps={'mon': 'allow r'}), entity(name='client.old')))
+    cli.on('auth caps', out='').on('auth get-or-create', out=entity(name='client.cinder')).on('auth del', out='')
+    result, failed = run(ceph_key, dict(users=[dict(name='client.glance', caps=CAPS),
+                                               dict(name='client.cinder', caps=CINDER_CAPS),
+                                               dict(name='client.old', state='absent'),
+                                               dict(name='client.gone', state='absent')]))
+    assert not failed and result['changed'] is True
+    assert [u['changed'] for u in result['users']] == [True, True, True, False]
+    assert [c['words'][:3] for c in cli.calls] == [['auth', 'ls', '--format'], ['auth', 'caps', 'client.glance'],
+                                                   ['auth', 'get-or-create', 'client.cinder'],
+                                                   ['auth', 'del', 'client.old']]
+    assert [d['after']['entity'] for d in result['diff']] == ['client.glance', 'client.cinder', 'client.old']
+
+
+def test_a_list_read_in_check_mode_returns_known_keys_and_creates_nothing(cli, run):
+    cli.on('auth ls', out=auth_dump(entity()))
+    result, failed = run(ceph_key, dict(users=[dict(name='client.glance'), dict(name='client.cinder')],
+                                        return_key=True), check=True)
+    assert not failed and len(cli.calls) == 1
+    glance, cinder = result['users']
+    assert glance == {'entity': 'client.glance', 'changed': False, 'caps': CAPS, 'key': KEY_A}
+    assert cinder['changed'] is True and 'key' not in cinder
+    assert KEY_B not in str(result), 'keys of entities not asked for are never returned'
+
+
+def test_a_given_secret_in_a_list_goes_on_stdin_only(cli, run):
+    cli.on('auth ls', out=auth_dump()).on('auth import', out='')
+    result, failed = run(ceph_key, dict(users=[dict(name='client.glance', secret=KEY_A, caps=CAPS)]))
+    assert not failed and result['changed'] is True
+    assert KEY_A in cli.calls[1]['data']
+
+
+@pytest.mark.parametrize('args, words', [
+    (dict(users=[dict(name='client.glance'), dict(name='glance')]), ['users[1] (glance)', 'name']),
+    (dict(users=[dict(name='client.glance', caps={'rgw': 'x'})]), ['users[0] (client.glance)', 'rgw']),
+    (dict(users=[dict(name='client.glance', secret='not-a-key')]), ['users[0] (client.glance)', 'secret']),
+    (dict(users=[dict(name='client.glance', colour='red')]), ['users[0] (client.glance)', 'colour']),
+    (dict(users=[dict(caps=CAPS)]), ['users[0]', 'name']),
+    (dict(users=[dict(name='client.glance'), dict(name='client.glance')]), ['users[1]', 'twice']),
+    (dict(users=[dict(name='client.glance')], dest='/tmp/x.keyring'), ['users', 'dest']),
+    (dict(name='client.glance', users=[dict(name='client.cinder')]), ['name', 'users']),
+    (dict(caps=CAPS), ['name', 'users']),
+])
+def test_a_bad_list_fails_before_any_call_and_names_the_item(cli, run, args, words):
+    result, failed = run(ceph_key, args)
+    assert failed and all(w in result['msg'] for w in words), result['msg']
+    assert cli.calls == []

@@ -117,3 +117,58 @@ def test_cli_prefix_is_applied_once(fake_cli, run):
     run(ceph_pool, dict(name='images', cli_prefix=['cephadm', 'shell', '--']))
     argv = fake_cli.calls[0]['argv']
     assert argv[:4] == ['/usr/bin/cephadm', 'shell', '--', 'ceph']
+
+
+def test_a_list_of_converged_pools_is_one_read(fake_cli, run):
+    fake_cli.on('osd pool ls detail', out=[pool(n, pool_id=i) for i, n in enumerate(['images', 'volumes', 'vms'])])
+    result, failed = run(ceph_pool, dict(application='rbd', size=3,
+                                         pools=[dict(name='images'), dict(name='volumes'), dict(name='vms')]))
+    assert not failed and result['changed'] is False
+    assert len(fake_cli.calls) == 1
+    assert [p['name'] for p in result['pools']] == ['images', 'volumes', 'vms']
+    assert result['diff'] == [] and result['commands'] == []
+
+
+def test_a_list_applies_each_delta_and_items_override_the_top_level(fake_cli, run):
+    before = [pool('images'), pool('volumes', pool_id=3)]
+    created = pool('backups', pool_id=4, pg_num=8, pg_num_target=8, application_metadata={})
+    fake_cli.on('osd pool ls detail', out=lambda: before + ([created] if fake_cli.called('osd pool create') else []))
+    fake_cli.on('osd pool set', out='').on('osd pool create', out='').on('pool init', out='')
+    result, failed = run(ceph_pool, dict(size=3, application='rbd', pools=[
+        dict(name='images'), dict(name='volumes', size=2), dict(name='backups', pg_num=8, pg_autoscale_mode='off')]))
+    assert not failed and result['changed'] is True
+    assert [p['changed'] for p in result['pools']] == [False, True, True]
+    assert fake_cli.called('osd pool set volumes size 2')
+    assert fake_cli.called('osd pool create backups --pool_type replicated --pg_num 8 --pgp_num 8 --autoscale_mode off --size 3')
+    assert fake_cli.called('pool init backups')
+    assert [d['after']['name'] for d in result['diff']] == ['volumes', 'backups']
+
+
+def test_a_list_in_check_mode_predicts_and_writes_nothing(fake_cli, run):
+    fake_cli.on('osd pool ls detail', out=[pool('images')])
+    result, failed = run(ceph_pool, dict(application='rbd', pools=[dict(name='images'), dict(name='vms')]), check=True)
+    assert not failed and result['changed'] is True
+    assert len(fake_cli.calls) == 1
+    assert result['commands'] == ['ceph osd pool create vms --pool_type replicated', 'rbd pool init vms']
+
+
+@pytest.mark.parametrize('pools, words', [
+    ([dict(name='images'), dict(name='bad/name')], ['pools[1] (bad/name)', 'name']),
+    ([dict(name='images'), dict(name='vms', size='three')], ['pools[1] (vms)', 'size']),
+    ([dict(name='images', colour='red')], ['pools[0] (images)', 'colour']),
+    ([dict(size=3)], ['pools[0]', 'name']),
+    ([dict(name='images'), dict(name='images')], ['pools[1] (images)', 'twice']),
+    ([dict(name='images'), dict(name='vms', state='absent')], ['pools[1] (vms)', 'confirm_delete']),
+])
+def test_a_bad_item_fails_before_any_call_and_is_named(fake_cli, run, pools, words):
+    result, failed = run(ceph_pool, dict(pools=pools))
+    assert failed and all(w in result['msg'] for w in words), result['msg']
+    assert fake_cli.calls == []
+
+
+def test_name_and_pools_are_exclusive(fake_cli, run):
+    result, failed = run(ceph_pool, dict(name='images', pools=[dict(name='vms')]))
+    assert failed and 'name' in result['msg'] and 'pools' in result['msg']
+    result, failed = run(ceph_pool, dict(size=3))
+    assert failed and 'name' in result['msg'] and 'pools' in result['msg']
+    assert fake_cli.calls == []
