@@ -203,20 +203,17 @@ users:
       caps: {mon: profile rbd, osd: profile rbd pool=images}
 '''
 
-import grp
 import json
 import os
-import pwd
 import re
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
     CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, cephx_key_bytes)
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.keyring import (
+    CAP_TYPES, keyring_needs_write, keyring_text, mode_problem, write_keyring)
 
-CAP_TYPES = ('mon', 'osd', 'mgr', 'mds')
 ENTITY_RE = re.compile(r'^(client|mgr|mon|osd|mds)\.[A-Za-z0-9_.\-]+$')
 
 
@@ -230,14 +227,6 @@ def caps_args(caps):
         if daemon in caps:
             args += [daemon, caps[daemon]]
     return args
-
-
-def keyring_text(entity, key, caps=None):
-    lines = ['[%s]' % entity, '\tkey = %s' % key]
-    for daemon in CAP_TYPES:
-        if caps and daemon in caps:
-            lines.append('\tcaps %s = "%s"' % (daemon, caps[daemon]))
-    return '\n'.join(lines) + '\n'
 
 
 def validate_entity(module, p, where=''):
@@ -259,15 +248,9 @@ def validate_entity(module, p, where=''):
 
 def validate_file(module):
     p = module.params
-    mode = p['mode']
-    if p['dest'] and mode is not None:
-        try:
-            bits = file_mode(mode)
-        except ValueError:
-            module.fail_json(msg="mode must be an octal mode such as '0600', got %r." % mode)
-        if bits & 0o007:
-            module.fail_json(msg="mode %s lets every user read the keyring %s: use 0600 or 0640."
-                             % (mode, p['dest']))
+    problem = p['dest'] and p['mode'] is not None and mode_problem(p['mode'], p['dest'])
+    if problem:
+        module.fail_json(msg=problem)
 
 
 def entity_list(module):
@@ -297,47 +280,6 @@ def entity_list(module):
         names.add(merged['name'])
         entities.append(merged)
     return entities
-
-
-def keyring_needs_write(path, content):
-    try:
-        with open(path, 'rb') as f:
-            return f.read() != to_bytes(content)
-    except (IOError, OSError):
-        return True
-
-
-def file_mode(mode):
-    return mode if isinstance(mode, int) else int(str(mode), 8)
-
-
-def write_keyring(module, path, content):
-    """Write atomically: a temporary file in the same directory gets the final mode and owner
-    before its content, then replaces the old file, so the key is never readable by others."""
-    p = module.params
-    directory = os.path.dirname(path) or '.'
-    if not os.path.isdir(directory):
-        module.fail_json(msg="dest directory %s does not exist." % directory)
-    uid = gid = -1
-    try:
-        if p['owner']:
-            uid = pwd.getpwnam(p['owner']).pw_uid
-        if p['group']:
-            gid = grp.getgrnam(p['group']).gr_gid
-    except KeyError as e:
-        module.fail_json(msg="owner/group for %s does not exist on this host: %s" % (path, e))
-    fd, tmp = tempfile.mkstemp(prefix='.keyring-', dir=directory)
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            os.fchmod(f.fileno(), file_mode(p['mode']))
-            os.fchown(f.fileno(), uid, gid)
-            f.write(to_bytes(content))
-            f.flush()
-            os.fsync(f.fileno())
-        os.rename(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 ENTITY_OPTIONS = dict(
@@ -432,7 +374,7 @@ def keyring_file(module, p, result, key):
         content = keyring_text(entity, key)
         file_changed = keyring_needs_write(p['dest'], content)
         if file_changed and not module.check_mode:
-            write_keyring(module, p['dest'], content)
+            write_keyring(module, p['dest'], content, p['owner'], p['group'], p['mode'])
     if not (module.check_mode and not os.path.exists(p['dest'])):
         file_args = module.load_file_common_arguments(p, path=p['dest'])
         file_changed = module.set_fs_attributes_if_different(file_args, file_changed)
