@@ -169,7 +169,8 @@ def ensure_keyring(module, item):
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(keyrings=dict(type='list', elements='dict', required=True, options=dict(
+        # no_log=False on the list: its key suboption is no_log itself, the paths and names are not secret.
+        argument_spec=dict(keyrings=dict(type='list', elements='dict', required=True, no_log=False, options=dict(
             path=dict(type='path', required=True),
             entity=dict(type='str', required=True),
             key=dict(type='str', required=True, no_log=True),

@@ -103,6 +103,15 @@ def fake_cli(monkeypatch):
     fake = FakeCLI()
     # Warnings are module-global in ansible-core: start every test with none.
     warnings_module._global_warnings.clear()
+    # Modules run on the target. Once controller code is imported in the same process (a filter
+    # plugin's tests, under plain pytest), ansible-core 2.19 would send module warnings to the
+    # controller's display instead of the result; ansible-test keeps the two apart by itself.
+    try:
+        from ansible.module_utils import _internal
+    except ImportError:  # ansible-core < 2.19
+        _internal = None
+    if _internal is not None:
+        monkeypatch.setattr(_internal, 'is_controller', False)
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda self, argv, **kw: fake.run_command(argv, **kw))
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
                         lambda self, name, required=False, opt_dirs=None: '/usr/bin/' + name)

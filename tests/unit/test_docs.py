@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, openstack_ceph.rbd contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Every module's and role's documentation renders through ansible-doc."""
+"""Every module's, filter's and role's documentation renders through ansible-doc."""
 
 import json
 import os
@@ -12,6 +12,8 @@ import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 MODULES = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
+                 if f.endswith('.py') and not f.startswith('_'))
+FILTERS = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, 'plugins', 'filter'))
                  if f.endswith('.py') and not f.startswith('_'))
 ROLES = sorted(r for r in os.listdir(os.path.join(ROOT, 'roles'))
                if os.path.exists(os.path.join(ROOT, 'roles', r, 'meta', 'argument_specs.yml')))
@@ -36,6 +38,14 @@ def test_ansible_doc_renders(module):
     doc = ansible_doc(fqcn)[fqcn]
     assert doc['doc']['short_description']
     assert set(doc['doc']['attributes']) >= {'check_mode', 'diff_mode', 'idempotent'}
+    assert doc['examples'].strip() and doc['return']
+
+
+@pytest.mark.parametrize('name', FILTERS)
+def test_ansible_doc_renders_filter(name):
+    fqcn = 'openstack_ceph.rbd.%s' % name
+    doc = ansible_doc('-t', 'filter', fqcn)[fqcn]
+    assert doc['doc']['short_description'] and doc['doc']['version_added']
     assert doc['examples'].strip() and doc['return']
 
 
