@@ -208,9 +208,9 @@ import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
     CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, cephx_key_bytes)
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.items import wanted_items
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.keyring import (
     CAP_TYPES, keyring_needs_write, keyring_text, mode_problem, write_keyring)
 
@@ -229,21 +229,21 @@ def caps_args(caps):
     return args
 
 
-def validate_entity(module, p, where=''):
-    """Fails, naming the parameter (and the item of `users`), on the first thing wrong with one entity."""
+def entity_problem(module, p, where):
+    """What is wrong with one entity's options (`where` names the item of `users`), or None."""
     if not p['name'] or not ENTITY_RE.match(p['name']):
-        module.fail_json(msg="%sname %r is not a cephx entity: use TYPE.ID such as client.glance "
-                             "(TYPE is one of client, mgr, mon, osd, mds)." % (where, p['name']))
+        return ("%sname %r is not a cephx entity: use TYPE.ID such as client.glance "
+                "(TYPE is one of client, mgr, mon, osd, mds)." % (where, p['name']))
     if p['caps'] is not None:
         unknown = sorted(set(p['caps']) - set(CAP_TYPES))
         if unknown:
-            module.fail_json(msg="%scaps has unknown daemon type(s) %s: use %s."
-                             % (where, ', '.join(unknown), ', '.join(CAP_TYPES)))
+            return "%scaps has unknown daemon type(s) %s: use %s." % (where, ', '.join(unknown), ', '.join(CAP_TYPES))
         for daemon, value in p['caps'].items():
             if not isinstance(value, str) or not value.strip() or '"' in value:
-                module.fail_json(msg="%scaps.%s must be a non-empty cap string without double quotes." % (where, daemon))
+                return "%scaps.%s must be a non-empty cap string without double quotes." % (where, daemon)
     if p['secret'] is not None:
-        cephx_key_bytes(module, p['secret'], where + 'secret')
+        cephx_key_bytes(module, p['secret'], where + 'secret')  # fails itself, naming the parameter only
+    return None
 
 
 def validate_file(module):
@@ -251,35 +251,6 @@ def validate_file(module):
     problem = p['dest'] and p['mode'] is not None and mode_problem(p['mode'], p['dest'])
     if problem:
         module.fail_json(msg=problem)
-
-
-def entity_list(module):
-    """Each entity's options: the items of `users` over the top-level options, or the top level alone.
-    Every item is type-checked and validated here, before anything is read or changed."""
-    top = dict((k, module.params[k]) for k in ENTITY_OPTIONS)
-    if module.params['users'] is None:
-        validate_entity(module, top)
-        return [top]
-    item_spec = dict((k, dict(v, required=(k == 'name'))) for k, v in ENTITY_OPTIONS.items())
-    for spec in item_spec.values():
-        spec.pop('default', None)
-    validator = ArgumentSpecValidator(item_spec)
-    entities, names = [], set()
-    for index, item in enumerate(module.params['users']):
-        named = isinstance(item, dict) and isinstance(item.get('name'), str)
-        where = 'users[%d]%s: ' % (index, ' (%s)' % item['name'] if named else '')
-        if not isinstance(item, dict):
-            module.fail_json(msg='%seach item must be a dictionary with a name.' % where)
-        checked = validator.validate(item)
-        if checked.error_messages:
-            module.fail_json(msg=where + '; '.join(checked.error_messages))
-        merged = dict((k, v if v is not None else top[k]) for k, v in checked.validated_parameters.items())
-        validate_entity(module, merged, where)
-        if merged['name'] in names:
-            module.fail_json(msg='%s%s is listed twice.' % (where, merged['name']))
-        names.add(merged['name'])
-        entities.append(merged)
-    return entities
 
 
 ENTITY_OPTIONS = dict(
@@ -397,7 +368,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_one_of=[('name', 'users')],
                            mutually_exclusive=[('name', 'users'), ('users', 'dest')])
-    entities = entity_list(module)
+    entities = wanted_items(module, ENTITY_OPTIONS, 'users', lambda p, where: entity_problem(module, p, where))
     validate_file(module)
     p = module.params
     return_key = p['return_key']

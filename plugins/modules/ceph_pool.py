@@ -251,9 +251,9 @@ pools:
 import re
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
     CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, changed_fields)
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.items import wanted_items
 
 POOL_NAME_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,254}$')
 
@@ -315,38 +315,6 @@ def validate(p, where=''):
         return ("%sRefusing to delete pool %s and all its data: set confirm_delete: true to confirm."
                 % (where, p['name']))
     return None
-
-
-def pool_list(module):
-    """Each pool's options: the items of `pools` over the top-level options, or the top level alone.
-    Every item is type-checked and validated here, before anything is read or changed."""
-    top = dict((k, module.params[k]) for k in POOL_OPTIONS)
-    if module.params['pools'] is None:
-        problem = validate(top)
-        if problem:
-            module.fail_json(msg=problem)
-        return [top]
-    item_spec = dict((k, dict(v, required=(k == 'name'))) for k, v in POOL_OPTIONS.items())
-    for spec in item_spec.values():
-        spec.pop('default', None)
-    validator = ArgumentSpecValidator(item_spec)
-    pools, names = [], set()
-    for index, item in enumerate(module.params['pools']):
-        where = 'pools[%d]%s: ' % (index, ' (%s)' % item['name'] if isinstance(item, dict) and item.get('name') else '')
-        if not isinstance(item, dict):
-            module.fail_json(msg='%seach item must be a dictionary with a name.' % where)
-        checked = validator.validate(item)
-        if checked.error_messages:
-            module.fail_json(msg=where + '; '.join(checked.error_messages))
-        merged = dict((k, v if v is not None else top[k]) for k, v in checked.validated_parameters.items())
-        problem = validate(merged, where)
-        if problem:
-            module.fail_json(msg=problem)
-        if merged['name'] in names:
-            module.fail_json(msg='%spool %s is listed twice.' % (where, merged['name']))
-        names.add(merged['name'])
-        pools.append(merged)
-    return pools
 
 
 def wanted(p):
@@ -534,7 +502,7 @@ def main():
     argument_spec.update(CEPH_CLIENT_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_one_of=[('name', 'pools')], mutually_exclusive=[('name', 'pools')])
-    pools = pool_list(module)
+    pools = wanted_items(module, POOL_OPTIONS, 'pools', validate)
     cli = CephCLI(module)
     cluster = Cluster(module, cli, pools)
     results = [ensure_pool(module, cli, cluster, p) for p in pools]

@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One resource or a list of them in one module call: every item is checked before anything runs."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+
+def wanted_items(module, options, list_param, validate):
+    """The options of each resource to manage: the top-level `options` alone, or each item of the
+    list parameter `list_param` over them (an option an item leaves out falls back to the top level).
+
+    Every item is type-checked against `options` (with `name` required) and given to
+    `validate(params, where)`, which returns what is wrong or None; `where` names the item, such as
+    "pools[1] (vms): ". The first problem fails the module, before any read or change."""
+    top = dict((k, module.params[k]) for k in options)
+    if module.params[list_param] is None:
+        problem = validate(top, '')
+        if problem:
+            module.fail_json(msg=problem)
+        return [top]
+    item_spec = dict((k, dict(v, required=(k == 'name'))) for k, v in options.items())
+    for spec in item_spec.values():
+        spec.pop('default', None)
+    validator = ArgumentSpecValidator(item_spec)
+    items, names = [], set()
+    for index, item in enumerate(module.params[list_param]):
+        named = isinstance(item, dict) and isinstance(item.get('name'), str)
+        where = '%s[%d]%s: ' % (list_param, index, ' (%s)' % item['name'] if named else '')
+        if not isinstance(item, dict):
+            module.fail_json(msg='%seach item must be a dictionary with a name.' % where)
+        checked = validator.validate(item)
+        if checked.error_messages:
+            module.fail_json(msg=where + '; '.join(checked.error_messages))
+        merged = dict((k, v if v is not None else top[k]) for k, v in checked.validated_parameters.items())
+        problem = validate(merged, where)
+        if problem:
+            module.fail_json(msg=problem)
+        if merged['name'] in names:
+            module.fail_json(msg='%s%s is listed twice.' % (where, merged['name']))
+        names.add(merged['name'])
+        items.append(merged)
+    return items
