@@ -33,7 +33,9 @@ def wanted_items(module, options, list_param, validate):
         where = '%s[%d]%s: ' % (list_param, index, ' (%s)' % item['name'] if named else '')
         if not isinstance(item, dict):
             module.fail_json(msg='%seach item must be a dictionary with a name.' % where)
-        checked = validator.validate(item)
+        # Unset options: None here, or left out (a module that declares the items' options fills
+        # them in with None before this runs).
+        checked = validator.validate(dict((k, v) for k, v in item.items() if v is not None))
         if checked.error_messages:
             module.fail_json(msg=where + '; '.join(checked.error_messages))
         merged = dict((k, v if v is not None else top[k]) for k, v in checked.validated_parameters.items())

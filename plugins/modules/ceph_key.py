@@ -53,6 +53,24 @@ options:
     type: list
     elements: dict
     version_added: 0.2.0
+    suboptions:
+      name:
+        description: The cephx entity, as O(name).
+        type: str
+        required: true
+        aliases: [entity]
+      state:
+        description: As O(state). Falls back to the top-level O(state).
+        type: str
+        choices: [present, absent]
+      caps:
+        description: As O(caps). Falls back to the top-level O(caps).
+        type: dict
+      secret:
+        description:
+          - As O(secret). Falls back to the top-level O(secret). Masked in Ansible's output and logs
+            like the top-level one.
+        type: str
   state:
     description:
       - V(present) creates the entity if needed and applies O(caps) and O(secret).
@@ -261,6 +279,11 @@ ENTITY_OPTIONS = dict(
 )
 
 
+# The same options for an item of `users`: no defaults (an unset one falls back to the top level).
+USER_ITEM_OPTIONS = dict(
+    (k, dict([(a, b) for a, b in v.items() if a != 'default'], required=(k == 'name'))) for k, v in ENTITY_OPTIONS.items())
+
+
 def read_one(cli, entity):
     """The live entry of one entity (`ceph auth get`), or None."""
     rc, found, err = cli.ceph_json(['auth', 'get', entity], check_rc=False)
@@ -357,7 +380,8 @@ def keyring_file(module, p, result, key):
 def main():
     argument_spec = dict(
         ENTITY_OPTIONS,
-        users=dict(type='list', elements='dict'),
+        # Declared item by item so that Ansible masks an item's secret in its output and logs.
+        users=dict(type='list', elements='dict', options=USER_ITEM_OPTIONS),
         return_key=dict(type='bool', default=False),
         dest=dict(type='path'),
         owner=dict(type='str'),

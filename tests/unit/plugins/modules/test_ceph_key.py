@@ -169,8 +169,9 @@ def test_a_given_secret_in_a_list_goes_on_stdin_only(cli, run):
     (dict(users=[dict(name='client.glance'), dict(name='glance')]), ['users[1] (glance)', 'name']),
     (dict(users=[dict(name='client.glance', caps={'rgw': 'x'})]), ['users[0] (client.glance)', 'rgw']),
     (dict(users=[dict(name='client.glance', secret='not-a-key')]), ['users[0] (client.glance)', 'secret']),
-    (dict(users=[dict(name='client.glance', colour='red')]), ['users[0] (client.glance)', 'colour']),
-    (dict(users=[dict(caps=CAPS)]), ['users[0]', 'name']),
+    # Ansible checks the items' options itself (they are declared, so that an item's secret is masked).
+    (dict(users=[dict(name='client.glance', colour='red')]), ['users.colour']),
+    (dict(users=[dict(caps=CAPS)]), ['name', 'users']),
     (dict(users=[dict(name='client.glance'), dict(name='client.glance')]), ['users[1]', 'twice']),
     (dict(users=[dict(name='client.glance')], dest='/tmp/x.keyring'), ['users', 'dest']),
     (dict(name='client.glance', users=[dict(name='client.cinder')]), ['name', 'users']),
@@ -180,3 +181,19 @@ def test_a_bad_list_fails_before_any_call_and_names_the_item(cli, run, args, wor
     result, failed = run(ceph_key, args)
     assert failed and all(w in result['msg'] for w in words), result['msg']
     assert cli.calls == []
+
+
+def test_a_secret_in_a_list_is_masked_like_the_top_level_one(cli, run, monkeypatch):
+    """Ansible masks values it knows as no_log in the module's result and logs; an item's secret is one."""
+    from ansible.module_utils import basic
+    seen = {}
+    real_exit = basic.AnsibleModule.exit_json
+
+    def exit_json(self, **kwargs):
+        seen['no_log_values'] = set(self.no_log_values)
+        real_exit(self, **kwargs)
+
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    cli.on('auth ls', out={'auth_dump': []}).on('auth import', out='')
+    result, failed = run(ceph_key, dict(users=[dict(name='client.glance', secret=KEY_A, caps=CAPS)]))
+    assert not failed and KEY_A in seen['no_log_values']
