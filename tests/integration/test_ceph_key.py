@@ -165,3 +165,12 @@ def test_a_list_of_users_converges_with_one_read_and_no_key_in_output(cluster):
     assert not asked.get('failed') and cluster.auth('client.list-missing') is None
     for key in keys + [admin_key]:
         assert key not in asked.output
+
+
+def test_a_secret_given_in_a_list_never_shows_even_without_no_log(cluster):
+    secret = fresh_key()
+    args = key_args(cluster, users=[dict(name='client.list-vault', secret=secret, caps={'mon': 'allow r'})])
+    loud = run_module('ceph_key', args, verbosity=4, callback='default')
+    assert 'changed: [localhost]' in loud.output
+    assert cluster.auth('client.list-vault')['key'] == secret
+    assert secret not in loud.output
