@@ -10,6 +10,13 @@ __metaclass__ = type
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 
+def item_options(options):
+    """The spec of one item of a list of resources: the same options with `name` required and no
+    defaults, so an option an item leaves out is None and falls back to the top level."""
+    return dict((k, dict([(a, b) for a, b in v.items() if a != 'default'], required=(k == 'name')))
+                for k, v in options.items())
+
+
 def wanted_items(module, options, list_param, validate):
     """The options of each resource to manage: the top-level `options` alone, or each item of the
     list parameter `list_param` over them (an option an item leaves out falls back to the top level).
@@ -23,10 +30,7 @@ def wanted_items(module, options, list_param, validate):
         if problem:
             module.fail_json(msg=problem)
         return [top]
-    item_spec = dict((k, dict(v, required=(k == 'name'))) for k, v in options.items())
-    for spec in item_spec.values():
-        spec.pop('default', None)
-    validator = ArgumentSpecValidator(item_spec)
+    validator = ArgumentSpecValidator(item_options(options))
     items, names = [], set()
     for index, item in enumerate(module.params[list_param]):
         named = isinstance(item, dict) and isinstance(item.get('name'), str)

@@ -10,11 +10,13 @@ __metaclass__ = type
 import grp
 import os
 import pwd
+import re
 import tempfile
 
 from ansible.module_utils.common.text.converters import to_bytes
 
 CAP_TYPES = ('mon', 'osd', 'mgr', 'mds')
+ENTITY_RE = re.compile(r'^(client|mgr|mon|osd|mds)\.[A-Za-z0-9_.\-]+$')
 
 
 def keyring_text(entity, key, caps=None):
@@ -74,3 +76,21 @@ def write_keyring(module, path, content, owner=None, group=None, mode='0600'):
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def ensure_keyring_file(module, path, entity, key, owner=None, group=None, mode='0600'):
+    """One entity's keyring file at `path` with this owner, group and mode; in check mode only
+    predicted. `key` None means not known yet (check mode, entity still to be created): the file
+    counts as changing. Returns (changed, content_changes)."""
+    if key is None:
+        content_changes = True
+    else:
+        content = keyring_text(entity, key)
+        content_changes = keyring_needs_write(path, content)
+        if content_changes and not module.check_mode:
+            write_keyring(module, path, content, owner, group, mode)
+    changed = content_changes
+    if os.path.exists(path):
+        file_args = module.load_file_common_arguments(dict(path=path, owner=owner, group=group, mode=mode), path=path)
+        changed = module.set_fs_attributes_if_different(file_args, changed)
+    return changed, content_changes

@@ -223,16 +223,13 @@ users:
 
 import json
 import os
-import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
     CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, cephx_key_bytes)
-from ansible_collections.openstack_ceph.rbd.plugins.module_utils.items import wanted_items
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.items import item_options, wanted_items
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.keyring import (
-    CAP_TYPES, keyring_needs_write, keyring_text, mode_problem, write_keyring)
-
-ENTITY_RE = re.compile(r'^(client|mgr|mon|osd|mds)\.[A-Za-z0-9_.\-]+$')
+    CAP_TYPES, ENTITY_RE, ensure_keyring_file, keyring_text, mode_problem)
 
 
 def norm_caps(caps):
@@ -277,11 +274,6 @@ ENTITY_OPTIONS = dict(
     caps=dict(type='dict'),
     secret=dict(type='str', no_log=True),
 )
-
-
-# The same options for an item of `users`: no defaults (an unset one falls back to the top level).
-USER_ITEM_OPTIONS = dict(
-    (k, dict([(a, b) for a, b in v.items() if a != 'default'], required=(k == 'name'))) for k, v in ENTITY_OPTIONS.items())
 
 
 def read_one(cli, entity):
@@ -354,7 +346,6 @@ def ensure_entity(module, cli, p, live, return_key):
 
 def keyring_file(module, p, result, key):
     """Write the keyring file at dest (single-entity mode); updates result's changed and diff."""
-    entity = p['name']
     result['dest'] = p['dest']
     if p['state'] == 'absent':
         file_gone = os.path.exists(p['dest'])
@@ -362,16 +353,7 @@ def keyring_file(module, p, result, key):
             os.unlink(p['dest'])
         result['changed'] = result['changed'] or file_gone
         return
-    if key is None:
-        file_changed = True  # check mode, entity still to be created: its key is not known yet
-    else:
-        content = keyring_text(entity, key)
-        file_changed = keyring_needs_write(p['dest'], content)
-        if file_changed and not module.check_mode:
-            write_keyring(module, p['dest'], content, p['owner'], p['group'], p['mode'])
-    if not (module.check_mode and not os.path.exists(p['dest'])):
-        file_args = module.load_file_common_arguments(p, path=p['dest'])
-        file_changed = module.set_fs_attributes_if_different(file_args, file_changed)
+    file_changed, dummy = ensure_keyring_file(module, p['dest'], p['name'], key, p['owner'], p['group'], p['mode'])
     result['diff']['before']['keyring_file'] = 'out of date' if file_changed else 'up to date'
     result['diff']['after']['keyring_file'] = 'up to date'
     result['changed'] = result['changed'] or file_changed
@@ -381,7 +363,7 @@ def main():
     argument_spec = dict(
         ENTITY_OPTIONS,
         # Declared item by item so that Ansible masks an item's secret in its output and logs.
-        users=dict(type='list', elements='dict', options=USER_ITEM_OPTIONS),
+        users=dict(type='list', elements='dict', options=item_options(ENTITY_OPTIONS)),
         return_key=dict(type='bool', default=False),
         dest=dict(type='path'),
         owner=dict(type='str'),

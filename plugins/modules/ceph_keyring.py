@@ -123,15 +123,10 @@ keyrings:
       changed: false
 '''
 
-import os
-import re
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import cephx_key_bytes
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.keyring import (
-    keyring_needs_write, keyring_text, mode_problem, write_keyring)
-
-ENTITY_RE = re.compile(r'^(client|mgr|mon|osd|mds)\.[A-Za-z0-9_.\-]+$')
+    ENTITY_RE, ensure_keyring_file, mode_problem)
 
 
 def validate(module):
@@ -153,15 +148,8 @@ def validate(module):
 
 def ensure_keyring(module, item):
     path = item['path']
-    content = keyring_text(item['entity'], item['key'].strip())
-    content_changes = keyring_needs_write(path, content)
-    if content_changes and not module.check_mode:
-        write_keyring(module, path, content, item['owner'], item['group'], item['mode'])
-    changed = content_changes
-    if os.path.exists(path):
-        file_args = module.load_file_common_arguments(
-            dict(path=path, owner=item['owner'], group=item['group'], mode=item['mode']), path=path)
-        changed = module.set_fs_attributes_if_different(file_args, changed)
+    changed, content_changes = ensure_keyring_file(module, path, item['entity'], item['key'].strip(),
+                                                   item['owner'], item['group'], item['mode'])
     diff = dict(before={'path': path, 'content': 'out of date' if content_changes else 'up to date'},
                 after={'path': path, 'content': 'up to date'})
     return dict(path=path, entity=item['entity'], changed=changed), diff

@@ -374,7 +374,7 @@ class Cluster(object):
     """The cluster's pools and CRUSH rules, read once for all the pools of a call."""
 
     def __init__(self, module, cli, pools):
-        self.module, self.cli = module, cli
+        self.cli = cli
         self.rule_names = {}
         wanted_rules = set(p['crush_rule'] for p in pools if p['crush_rule'] is not None)
         if wanted_rules:
@@ -413,6 +413,23 @@ def delete_pool(module, cli, name, have):
                           after={'name': name, 'state': 'absent'}))
 
 
+def live_conflict(p, have):
+    """What in one pool's options the live pool (`have`, None when absent) cannot take, or None.
+    Checked for every pool of a call before any of them changes."""
+    name = p['name']
+    if p['state'] == 'absent':
+        return None
+    if have and p['pool_type'] and p['pool_type'] != have['pool_type']:
+        return ("pool %s is %s; pool_type %s cannot be applied to an existing pool."
+                % (name, have['pool_type'], p['pool_type']))
+    pool_type = (have or {}).get('pool_type') or p['pool_type'] or 'replicated'
+    if p['allow_ec_overwrites'] and pool_type != 'erasure':
+        return "allow_ec_overwrites is only valid for erasure-coded pools; %s is replicated." % name
+    if have and have['allow_ec_overwrites'] and p['allow_ec_overwrites'] is False:
+        return "allow_ec_overwrites cannot be turned off on pool %s once enabled." % name
+    return None
+
+
 def ensure_pool(module, cli, cluster, p):
     """Bring one pool to its wanted settings; returns its result (name, changed, pool, commands, diff)."""
     name = p['name']
@@ -422,14 +439,7 @@ def ensure_pool(module, cli, cluster, p):
 
     commands = []
     want = wanted(p)
-    if have and p['pool_type'] and p['pool_type'] != have['pool_type']:
-        module.fail_json(msg="pool %s is %s; pool_type %s cannot be applied to an existing pool."
-                         % (name, have['pool_type'], p['pool_type']))
     pool_type = (have or {}).get('pool_type') or p['pool_type'] or 'replicated'
-    if p['allow_ec_overwrites'] and pool_type != 'erasure':
-        module.fail_json(msg="allow_ec_overwrites is only valid for erasure-coded pools; %s is replicated." % name)
-    if have and have['allow_ec_overwrites'] and p['allow_ec_overwrites'] is False:
-        module.fail_json(msg="allow_ec_overwrites cannot be turned off on pool %s once enabled." % name)
     autoscale = p['pg_autoscale_mode'] or (have or {}).get('pg_autoscale_mode') or 'on'
     if p['pg_num'] is not None and autoscale == 'on':
         module.warn("pg_num=%d is set for pool %s while pg_autoscale_mode is on: it is applied, but the "
@@ -505,6 +515,10 @@ def main():
     pools = wanted_items(module, POOL_OPTIONS, 'pools', validate)
     cli = CephCLI(module)
     cluster = Cluster(module, cli, pools)
+    for p in pools:
+        problem = live_conflict(p, cluster.state(p['name']))
+        if problem:
+            module.fail_json(msg=problem)
     results = [ensure_pool(module, cli, cluster, p) for p in pools]
 
     if module.params['pools'] is None:

@@ -172,3 +172,11 @@ def test_name_and_pools_are_exclusive(fake_cli, run):
     result, failed = run(ceph_pool, dict(size=3))
     assert failed and 'name' in result['msg'] and 'pools' in result['msg']
     assert fake_cli.calls == []
+
+
+def test_a_pool_the_live_cluster_cannot_take_fails_before_any_pool_changes(fake_cli, run):
+    """images is replicated: asking for erasure fails the call before vms (listed first) is created."""
+    fake_cli.on('osd pool ls detail', out=[pool('images')]).on('osd pool create', out='')
+    result, failed = run(ceph_pool, dict(pools=[dict(name='vms'), dict(name='images', pool_type='erasure')]))
+    assert failed and 'images is replicated' in result['msg']
+    assert [c['words'][:3] for c in fake_cli.calls] == [['osd', 'pool', 'ls']]
