@@ -16,6 +16,7 @@ __metaclass__ = type
 import base64
 import binascii
 import json
+import math
 import re
 
 # Options shared by every module that talks to a Ceph cluster. The doc fragment
@@ -33,9 +34,62 @@ LOCALE_ENV = {'LANG': 'C', 'LC_ALL': 'C', 'LC_MESSAGES': 'C'}
 
 # A cephx secret is the base64 form of 28 bytes: a 12-byte header and a 16-byte AES key.
 CEPHX_KEY_BYTES = 28
-UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+# Every pattern ends in \Z, not $: '$' also matches before a trailing newline, which let names
+# such as 'images\n' through and into the cluster.
+UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z')
+# A Ceph cluster name is a file-name stem (/etc/ceph/<cluster>.conf, /var/log/ceph/<cluster>-*.log):
+# no '/', no '..', nothing a shell or a path would read differently.
+CLUSTER_RE = re.compile(r'^[A-Za-z][A-Za-z0-9_-]{0,63}\Z')
+# The ID part of a cephx entity (client.<ID>): what `ceph auth` accepts and a keyring file name can hold.
+ENTITY_ID_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}\Z')
+CONTROL_RE = re.compile(u'[\x00-\x1f\x7f-\x9f]')
+
+# Largest values Ceph stores: quotas are unsigned 64-bit, most counts signed 32-bit.
+UINT64_MAX = (1 << 64) - 1
+INT32_MAX = (1 << 31) - 1
 
 _TIMEOUT_MARKERS = ('timed out', 'Connection timed out', '(110)')
+# Printed by rbd (and librados users) when a step timed out, sometimes with exit code 0.
+_SILENT_TIMEOUT_RE = re.compile(r'\(110\) Connection timed out|error \(110\)|ETIMEDOUT')
+
+
+def control_problem(value, param):
+    """Why a text parameter is refused for holding control characters (newline, tab, NUL...), or None."""
+    if isinstance(value, str) and CONTROL_RE.search(value):
+        return "%s must not contain control characters (newline, tab, NUL...), got %r." % (param, value)
+    return None
+
+
+def number_problem(value, param, minimum=None, maximum=None):
+    """Why a number parameter is refused (not finite, or outside [minimum, maximum]), or None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return "%s must be a finite number, got %r." % (param, value)
+    if minimum is not None and value < minimum:
+        return "%s must be at least %s, got %r." % (param, minimum, value)
+    if maximum is not None and value > maximum:
+        return "%s must be at most %s, got %r." % (param, maximum, value)
+    return None
+
+
+# Ceph's JSON formatter prints non-finite doubles bare (nan, -nan, inf), which is not JSON. A value
+# poisoned that way must not make every later read of the cluster fail: read them as floats.
+_BARE_NONFINITE_RE = re.compile(r'("(?:[^"\\]|\\.)*")|(?<![\w.])(-?)(nan|inf|infinity)(?![\w.])', re.IGNORECASE)
+
+
+def loads_lenient(text):
+    """json.loads that also reads the bare nan/inf tokens Ceph prints for non-finite numbers."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        def fix(m):
+            if m.group(1):
+                return m.group(1)
+            if m.group(3).lower() == 'nan':
+                return 'NaN'
+            return '-Infinity' if m.group(2) else 'Infinity'
+        return json.loads(_BARE_NONFINITE_RE.sub(fix, text))
 
 
 def cephx_key_bytes(module, value, param):
@@ -52,7 +106,7 @@ def cephx_key_bytes(module, value, param):
 
 
 def check_uuid(module, value, param):
-    if not UUID_RE.match(value or ''):
+    if not isinstance(value, str) or not UUID_RE.match(value):
         module.fail_json(msg="%s must be a UUID such as 457eb676-33da-42ec-9a8c-9293d545c337, got %r."
                          % (param, value))
     return value.lower()
@@ -100,10 +154,15 @@ class CLIRunner(object):
         return self.prefix + [self._bin(tool)] + self.common_args(tool) + [str(a) for a in args]
 
     def run(self, tool, args, data=None, check_rc=True, what=None):
-        """Run tool with args; data (a secret, a keyring, XML) goes on stdin and nowhere else."""
+        """Run tool with args; data (a secret, a keyring, XML) goes on stdin and nowhere else.
+
+        A step that printed a timeout but exited 0 (rbd pool init does, with an OSD not answering)
+        failed: it is never passed off as success."""
         cmd = self.argv(tool, args)
         rc, out, err = self.module.run_command(
             cmd, data=data, binary_data=True, environ_update=LOCALE_ENV, check_rc=False)
+        if rc == 0 and err and _SILENT_TIMEOUT_RE.search(err):
+            rc = 110
         if rc != 0 and check_rc:
             self.fail(cmd, rc, out, err, what or describe(tool, args))
         return rc, out, err
@@ -113,7 +172,7 @@ class CLIRunner(object):
         if rc != 0:
             return rc, None, err
         try:
-            return rc, json.loads(out) if out.strip() else None, err
+            return rc, loads_lenient(out) if out.strip() else None, err
         except ValueError:
             self.module.fail_json(msg="%s: could not parse its JSON output" % (what or describe(tool, args)),
                                   cmd=self.argv(tool, args), rc=rc, stderr=err)
@@ -133,18 +192,43 @@ class CLIRunner(object):
         self.module.fail_json(msg=msg, cmd=cmd, rc=rc, stdout=out, stderr=err)
 
 
+def client_id(user):
+    """The ID of a client entity: 'client.glance' and 'glance' both give 'glance'."""
+    return user[len('client.'):] if user.startswith('client.') else user
+
+
+def connection_problem(p):
+    """What is wrong with the connection options of CEPH_CLIENT_ARGUMENT_SPEC, or None."""
+    if not isinstance(p['cluster'], str) or not CLUSTER_RE.match(p['cluster']):
+        return ("cluster %r is not a valid Ceph cluster name: a letter, then letters, digits, '_' or '-', "
+                "at most 64 characters (it names /etc/ceph/<cluster>.conf)." % (p['cluster'],))
+    if not isinstance(p['user'], str) or not ENTITY_ID_RE.match(client_id(p['user'])):
+        return ("user %r is not a valid cephx user: give the ID (admin) or client.ID, with letters, digits, "
+                "'_', '-' and '.'." % (p['user'],))
+    for key in ('conf', 'keyring'):
+        problem = control_problem(p.get(key), key)
+        if problem:
+            return problem
+    for index, word in enumerate(p.get('cli_prefix') or []):
+        problem = control_problem(word, 'cli_prefix[%d]' % index)
+        if problem:
+            return problem
+    if p['connect_timeout'] < 1 or p['connect_timeout'] > 3600:
+        return "connect_timeout must be between 1 and 3600 seconds, got %d." % p['connect_timeout']
+    return None
+
+
 class CephCLI(CLIRunner):
     """Runner for the ceph and rbd tools, with the connection options of CEPH_CLIENT_ARGUMENT_SPEC."""
 
     def __init__(self, module):
         p = module.params
+        problem = connection_problem(p)
+        if problem:
+            module.fail_json(msg=problem)
         super(CephCLI, self).__init__(module, p.get('cli_prefix'))
-        if p['connect_timeout'] < 1:
-            module.fail_json(msg="connect_timeout must be at least 1 second, got %d." % p['connect_timeout'])
         self.timeout = p['connect_timeout']
-        user = p['user']
-        if user.startswith('client.'):
-            user = user[len('client.'):]
+        user = self.user_id = client_id(p['user'])
         common = ['--cluster', p['cluster']]
         if p.get('conf'):
             common += ['--conf', p['conf']]
@@ -154,24 +238,31 @@ class CephCLI(CLIRunner):
         self._ceph_common = common
 
     def common_args(self, tool):
+        # --connect-timeout bounds only the connection: once connected, a monitor that stops
+        # answering would block a command until it came back. rados_mon_op_timeout bounds each
+        # request to the monitors as well, so every call ends within about connect_timeout.
         if tool == 'ceph':
-            return self._ceph_common + ['--connect-timeout', str(self.timeout)]
-        # rbd is a C++ tool: the same bound is its client_mount_timeout, and each request to an OSD
-        # gets it too, so a pool whose placement groups are not active (rbd children and
+            return self._ceph_common + ['--connect-timeout', str(self.timeout),
+                                        '--rados_mon_op_timeout', str(self.timeout)]
+        # rbd is a C++ tool: the same bound is its client_mount_timeout, and each request to a monitor
+        # or an OSD gets it too, so a pool whose placement groups are not active (rbd children and
         # snap unprotect scan every pool) fails the call instead of blocking the play forever.
         # Every rbd step the modules take can be run again after such a failure.
         return self._ceph_common + ['--client_mount_timeout', str(self.timeout),
+                                    '--rados_mon_op_timeout', str(self.timeout),
                                     '--rados_osd_op_timeout', str(self.timeout)]
 
     def unreachable_hint(self, rc, err):
         err = err or ''
-        if not any(m in err for m in _TIMEOUT_MARKERS):
+        if rc != 110 and not any(m in err for m in _TIMEOUT_MARKERS):
             return None
-        if 'monclient' in err or "couldn't connect" in err or err.strip() == 'timed out':
+        again = "nothing after this step ran; run the task again once the cluster answers and it completes the work"
+        if 'monclient' in err or "couldn't connect" in err or err.strip() == 'timed out' or 'error connecting' in err:
             return ("could not reach the Ceph monitors within connect_timeout=%ds "
-                    "(check conf, mon_host, the network and the client keyring)" % self.timeout)
-        return ("the OSDs did not answer within connect_timeout=%ds (are the placement groups of the pools "
-                "involved active? see 'ceph health detail')" % self.timeout)
+                    "(check conf, mon_host, the network and the client keyring); %s" % (self.timeout, again))
+        return ("timed out after connect_timeout=%ds waiting for the monitors or OSDs (are they running, and "
+                "are the placement groups of the pools involved active? see 'ceph health detail'); %s"
+                % (self.timeout, again))
 
     def ceph(self, args, **kwargs):
         return self.run('ceph', args, **kwargs)

@@ -8,13 +8,16 @@ The tests read the real state with the ceph, rbd and virsh CLIs themselves (the 
 below), never through the module under test.
 """
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 import pytest
 
@@ -74,6 +77,39 @@ class Cluster(object):
     # autoscaler changes them on its own, at any time, in pools whose autoscaler is on.
     POOL_FIELDS = ('pool_name', 'type', 'size', 'min_size', 'crush_rule', 'pg_autoscale_mode', 'erasure_code_profile',
                    'quota_max_bytes', 'quota_max_objects', 'options', 'application_metadata', 'flags_names')
+
+    def pid(self, daemon):
+        """PID of one of the cluster's daemons: 'mon.a', 'mgr.x' or 'osd.0'."""
+        with open(os.path.join(self.dir, 'run', '%s.pid' % daemon)) as f:
+            return int(f.read().strip())
+
+    @contextlib.contextmanager
+    def paused(self, daemon):
+        """The daemon stopped (SIGSTOP) inside the block: it holds its connections but answers
+        nothing, the way a hung or partitioned daemon looks to a client. Resumed on the way out."""
+        pid = self.pid(daemon)
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            yield pid
+        finally:
+            os.kill(pid, signal.SIGCONT)
+
+    def wait_healthy(self, timeout=90):
+        """Wait (bounded) until the monitors answer and every PG is active again."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            proc = subprocess.run(['ceph', '--conf', self.conf, '--keyring', self.keyring, '--connect-timeout', '5',
+                                   'pg', 'stat', '--format', 'json'], capture_output=True, text=True, timeout=30,
+                                  check=False)
+            if proc.returncode == 0:
+                stat = json.loads(proc.stdout)
+                states = stat.get('pg_summary', stat).get('num_pg_by_state', [])
+                total = sum(s['num'] for s in states)
+                active = sum(s['num'] for s in states if 'active' in s['name'])
+                if total == active:
+                    return
+            time.sleep(1)
+        raise AssertionError('the test cluster did not become healthy again within %d s' % timeout)
 
     def snapshot(self):
         """A fingerprint of everything the modules can change, to prove that nothing changed."""

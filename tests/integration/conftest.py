@@ -14,8 +14,7 @@ import pytest
 from ceph_lab import LAB, Cluster, Libvirt, free_port, need
 
 
-@pytest.fixture(scope='session')
-def cluster():
+def throwaway_cluster():
     for binary in ('ceph', 'ceph-mon', 'ceph-osd', 'ceph-mgr', 'rbd'):
         need(binary)
     directory = tempfile.mkdtemp(prefix='ceph-test-')
@@ -29,6 +28,18 @@ def cluster():
     finally:
         subprocess.run([script, 'stop', directory], capture_output=True, timeout=60, check=False)
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope='session')
+def cluster():
+    yield from throwaway_cluster()
+
+
+@pytest.fixture(scope='module')
+def fragile_cluster():
+    """A cluster of the test module's own, for tests that pause daemons or poison the cluster, so
+    that what they do cannot leak into the shared one."""
+    yield from throwaway_cluster()
 
 
 @pytest.fixture(scope='session')
