@@ -260,9 +260,8 @@ class CephCLI(CLIRunner):
         if 'monclient' in err or "couldn't connect" in err or err.strip() == 'timed out' or 'error connecting' in err:
             return ("could not reach the Ceph monitors within connect_timeout=%ds "
                     "(check conf, mon_host, the network and the client keyring); %s" % (self.timeout, again))
-        return ("timed out after connect_timeout=%ds waiting for the monitors or OSDs (are they running, and "
-                "are the placement groups of the pools involved active? see 'ceph health detail'); %s"
-                % (self.timeout, again))
+        return ("the monitors or OSDs did not answer within connect_timeout=%ds (are they running, and are the "
+                "placement groups of the pools involved active? see 'ceph health detail'); %s" % (self.timeout, again))
 
     def ceph(self, args, **kwargs):
         return self.run('ceph', args, **kwargs)
