@@ -40,6 +40,9 @@ options:
   name:
     description:
       - The cephx entity, C(TYPE.ID), for example V(client.glance) or V(client.cinder-backup).
+      - C(TYPE) is one of C(client), C(mgr), C(mon), C(osd) and C(mds). C(ID) starts with a letter, a digit
+        or C(_) and holds letters, digits, C(_), C(-) and C(.), at most 128 characters. Anything else
+        (a space, a newline or another control character) is refused before the cluster is asked.
       - Exactly one of O(name) and O(users) is required.
     type: str
     aliases: [entity]
@@ -49,7 +52,8 @@ options:
       - Each item is a dictionary with C(name) and any of O(state), O(caps) and O(secret). An option
         an item does not set falls back to the same option given at the top level.
       - O(return_key) applies to every item. Keyring files (O(dest)) are written for O(name) only.
-      - Every item is checked before anything changes; an error names the item.
+      - Every item is checked before anything changes, also against the live read (what Ceph would refuse,
+        and changes to the user the module runs as); an error names the item.
     type: list
     elements: dict
     version_added: 0.2.0
@@ -80,15 +84,21 @@ options:
     default: present
   caps:
     description:
-      - Capabilities per daemon type. Keys are C(mon), C(osd), C(mgr) and C(mds); values are cap strings
-        such as V(profile rbd pool=images).
+      - Capabilities per daemon type. Keys are C(mon), C(osd), C(mgr) and C(mds); values are non-empty cap
+        strings such as V(profile rbd pool=images), without double quotes or control characters (newline,
+        tab...). Runs of spaces count as one.
       - When given, this is the entity's whole set of capabilities; a daemon type left out gets none.
         When omitted, the capabilities of an existing entity are not managed.
+      - V({}) creates a new entity without capabilities. Ceph cannot take every capability from an existing
+        entity in place, so V({}) for an entity that has some is refused (in check mode too), and nothing
+        changes.
     type: dict
   secret:
     description:
       - A base64 cephx key to give the entity, instead of letting Ceph generate one. A live key that
         differs is replaced.
+      - A new entity can get a key without capabilities. Ceph refuses a new key for an existing entity
+        without capabilities; that is refused (in check mode too) unless O(caps) gives some.
       - Never logged, never on a command line.
     type: str
   return_key:
@@ -100,19 +110,33 @@ options:
     description:
       - Write a keyring file for this entity at this path on the target. It holds the entity's name
         and key only, and is rewritten when its content differs.
+      - Its directory must exist and be writable, and the path must not be a directory or hold control
+        characters. This, O(owner), O(group) and O(mode) are checked before the cluster is read or changed,
+        in check mode too, so a bad file option never leaves a user created without its file.
       - In check mode for an entity that does not exist yet, the file is reported as changing.
+      - With O(state=absent) the file is removed; a directory at this path is refused.
     type: path
   owner:
-    description: Owner of O(dest).
+    description: Owner of O(dest), a user name or a numeric UID. A user name must exist on the target.
     type: str
   group:
-    description: Group of O(dest).
+    description: Group of O(dest), a group name or a numeric GID. A group name must exist on the target.
     type: str
   mode:
     description:
-      - Mode of O(dest). Modes that let others read the file are refused.
+      - Mode of O(dest), octal, from V('0000') to V('07777'), for example V('0600') or V('0640'). Modes that
+        let others read the file are refused.
     type: raw
     default: '0600'
+  allow_own_user_change:
+    description:
+      - Changing the caps or the key of, or deleting, the entity this module runs as (C(client.) plus the
+        O(user) option, by default C(client.admin)) can lock you out of the cluster, so it is refused,
+        in check mode too, unless this is V(true).
+      - Reading its key, or giving it the caps it already has, is always allowed.
+    type: bool
+    default: false
+    version_added: 0.2.0
 requirements:
   - C(ceph) CLI on the target (package C(ceph-common)).
 notes:
@@ -222,14 +246,14 @@ users:
 '''
 
 import json
-import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
-    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, cephx_key_bytes)
+    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, cephx_key_bytes, control_problem)
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.items import item_options, wanted_items
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.keyring import (
-    CAP_TYPES, ENTITY_RE, ensure_keyring_file, keyring_text, mode_problem)
+    CAP_TYPES, ensure_keyring_file, entity_problem as entity_name_problem, keyring_file_problem, keyring_text,
+    remove_keyring)
 
 
 def norm_caps(caps):
@@ -246,26 +270,22 @@ def caps_args(caps):
 
 def entity_problem(module, p, where):
     """What is wrong with one entity's options (`where` names the item of `users`), or None."""
-    if not p['name'] or not ENTITY_RE.match(p['name']):
-        return ("%sname %r is not a cephx entity: use TYPE.ID such as client.glance "
-                "(TYPE is one of client, mgr, mon, osd, mds)." % (where, p['name']))
+    problem = entity_name_problem(p['name'], where + 'name')
+    if problem:
+        return problem
     if p['caps'] is not None:
-        unknown = sorted(set(p['caps']) - set(CAP_TYPES))
+        unknown = sorted(str(k) for k in set(p['caps']) - set(CAP_TYPES))
         if unknown:
             return "%scaps has unknown daemon type(s) %s: use %s." % (where, ', '.join(unknown), ', '.join(CAP_TYPES))
         for daemon, value in p['caps'].items():
             if not isinstance(value, str) or not value.strip() or '"' in value:
                 return "%scaps.%s must be a non-empty cap string without double quotes." % (where, daemon)
+            problem = control_problem(value, '%scaps.%s' % (where, daemon))
+            if problem:
+                return problem
     if p['secret'] is not None:
         cephx_key_bytes(module, p['secret'], where + 'secret')  # fails itself, naming the parameter only
     return None
-
-
-def validate_file(module):
-    p = module.params
-    problem = p['dest'] and p['mode'] is not None and mode_problem(p['mode'], p['dest'])
-    if problem:
-        module.fail_json(msg=problem)
 
 
 ENTITY_OPTIONS = dict(
@@ -291,17 +311,17 @@ def read_all(cli):
     return dict((e['entity'], e) for e in (dump or {}).get('auth_dump', []))
 
 
-def ensure_entity(module, cli, p, live, return_key):
-    """Bring one entity to its wanted state; returns (result, key) where key is None if unknown."""
+def plan_entity(module, p, live, where, own_entity):
+    """What one entity needs, decided from the live read before anything is written (in check mode
+    as in a real run). What Ceph would refuse, and a change to the user this module runs as without
+    allow_own_user_change, fails here, naming the item."""
     entity = p['name']
-    if live and not return_key:
-        module.no_log_values.add(live['key'])
+    plan = dict(p=p, live=live, own=entity == own_entity, write=None)
     if p['state'] == 'absent':
-        if live and not module.check_mode:
-            cli.ceph(['auth', 'del', entity])
-        return dict(entity=entity, changed=bool(live), caps={},
-                    diff=dict(before={'entity': entity, 'state': 'present' if live else 'absent'},
-                              after={'entity': entity, 'state': 'absent'})), None
+        plan['changed'] = bool(live)
+        if live:
+            plan['write'] = (['auth', 'del', entity], None)
+        return guard_own_user(module, plan, where, 'deleting it')
 
     live_caps = norm_caps(live['caps']) if live else {}
     want_caps = norm_caps(p['caps']) if p['caps'] is not None else live_caps
@@ -310,48 +330,98 @@ def ensure_entity(module, cli, p, live, return_key):
     if p['secret'] is not None:
         want_key = p['secret'].strip()
         key_changes = live is None or cephx_key_bytes(module, live['key'], 'live key') != \
-            cephx_key_bytes(module, want_key, 'secret')
+            cephx_key_bytes(module, want_key, where + 'secret')
         key = want_key
     caps_change = live is not None and want_caps != live_caps
-    changed = live is None or key_changes or caps_change
+    if caps_change and not want_caps:
+        module.fail_json(msg="%scaps: {} would take every capability from %s, which Ceph cannot do in place "
+                             "('ceph auth caps' needs at least one). Leave caps out to keep the ones it has, "
+                             "give the caps it should keep, or delete it (state: absent) and create it again "
+                             "without caps." % (where, entity))
+    if key_changes and live is not None and not want_caps:
+        module.fail_json(msg="%ssecret: Ceph cannot give %s a new key while it has no capabilities "
+                             "('ceph auth import' refuses an entry without caps): give caps as well."
+                         % (where, entity))
+    plan.update(changed=live is None or key_changes or caps_change, key=key, key_changes=key_changes,
+                live_caps=live_caps, want_caps=want_caps)
+    if key_changes and live is None and not want_caps:
+        # A new entity with a given key and no caps: 'auth import' refuses it, 'auth add' does not.
+        plan['write'] = (['auth', 'add', entity, '-i', '-'], keyring_text(entity, key))
+    elif key_changes:
+        # One import sets key and caps together; the keyring travels on stdin.
+        plan['write'] = (['auth', 'import', '-i', '-'], keyring_text(entity, key, want_caps))
+    elif live is None:
+        plan['write'] = (['auth', 'get-or-create', entity] + caps_args(want_caps) + ['--format', 'json'], None)
+    elif caps_change:
+        plan['write'] = (['auth', 'caps', entity] + caps_args(want_caps), None)
+    if key_changes and live is not None:
+        return guard_own_user(module, plan, where, 'replacing its key')
+    return guard_own_user(module, plan, where, 'changing its caps')
 
-    if changed and not module.check_mode:
-        if key_changes:
-            # One import sets key and caps together; the keyring travels on stdin.
-            write = (['auth', 'import', '-i', '-'], keyring_text(entity, key, want_caps))
-        elif live is None:
-            write = (['auth', 'get-or-create', entity] + caps_args(want_caps) + ['--format', 'json'], None)
-        else:
-            write = (['auth', 'caps', entity] + caps_args(want_caps), None)
-        rc, out, err = cli.ceph(write[0], data=write[1], check_rc=False)
+
+def guard_own_user(module, plan, where, what):
+    if plan['own'] and plan['changed'] and not module.params['allow_own_user_change']:
+        module.fail_json(msg="%s%s is the user this module runs as (option user): %s could lock you out of the "
+                             "cluster. Nothing was changed; set allow_own_user_change=true if you mean it, or run "
+                             "the task as another user." % (where, plan['p']['name'], what))
+    return plan
+
+
+def apply_plan(module, cli, plan, return_key):
+    """Carry out one entity's plan (writes skipped in check mode); returns (result, key) where key
+    is None if unknown."""
+    p, live = plan['p'], plan['live']
+    entity = p['name']
+    if live and not return_key:
+        module.no_log_values.add(live['key'])
+    if plan['write'] and not module.check_mode:
+        args, data = plan['write']
+        what = 'ceph %s %s' % (' '.join(args[:2]), entity)
+        rc, out, err = cli.ceph(args, data=data, check_rc=False, what=what)
         if rc != 0 and 'capability parse failed' in err:
             module.fail_json(msg="caps for %s were refused by Ceph: %s" % (entity, err.strip()), rc=rc, stderr=err)
         if rc != 0:
-            cli.fail(cli.argv('ceph', write[0]), rc, '', err, 'ceph %s %s' % (' '.join(write[0][:2]), entity))
-        if live is None and not key_changes:
-            key = json.loads(out)[0]['key']
+            cli.fail(cli.argv('ceph', args), rc, '', err, what)
+        if args[1] == 'get-or-create':
+            try:
+                plan['key'] = json.loads(out)[0]['key']
+            except (ValueError, LookupError, TypeError):
+                module.fail_json(msg="%s: could not read the new key from its output; run the task again "
+                                     "to converge." % what, rc=rc, stderr=err)
             if not return_key:
-                module.no_log_values.add(key)
+                module.no_log_values.add(plan['key'])
+    if p['state'] == 'absent':
+        return dict(entity=entity, changed=plan['changed'], caps={},
+                    diff=dict(before={'entity': entity, 'state': 'present' if live else 'absent'},
+                              after={'entity': entity, 'state': 'absent'})), None
 
-    result = dict(entity=entity, changed=changed, caps=want_caps)
+    key = plan['key']
+    result = dict(entity=entity, changed=plan['changed'], caps=plan['want_caps'])
     if return_key and key is not None:
         result['key'] = key
-    before = {'entity': entity, 'state': 'present' if live else 'absent', 'caps': live_caps}
-    after = {'entity': entity, 'state': 'present', 'caps': want_caps}
-    if key_changes and live:
+    before = {'entity': entity, 'state': 'present' if live else 'absent', 'caps': plan['live_caps']}
+    after = {'entity': entity, 'state': 'present', 'caps': plan['want_caps']}
+    if plan['key_changes'] and live:
         before['key'], after['key'] = 'old key (not shown)', 'new key (not shown)'
     result['diff'] = dict(before=before, after=after)
     return result, key
+
+
+def validate_file(module):
+    """Everything about dest that can be checked on this host, before the cluster is even read."""
+    p = module.params
+    if p['dest'] is None:
+        return
+    problem = keyring_file_problem(p['dest'], p['owner'], p['group'], p['mode'], path_param='dest', state=p['state'])
+    if problem:
+        module.fail_json(msg=problem)
 
 
 def keyring_file(module, p, result, key):
     """Write the keyring file at dest (single-entity mode); updates result's changed and diff."""
     result['dest'] = p['dest']
     if p['state'] == 'absent':
-        file_gone = os.path.exists(p['dest'])
-        if file_gone and not module.check_mode:
-            os.unlink(p['dest'])
-        result['changed'] = result['changed'] or file_gone
+        result['changed'] = remove_keyring(module, p['dest']) or result['changed']
         return
     file_changed, dummy = ensure_keyring_file(module, p['dest'], p['name'], key, p['owner'], p['group'], p['mode'])
     result['diff']['before']['keyring_file'] = 'out of date' if file_changed else 'up to date'
@@ -369,6 +439,7 @@ def main():
         owner=dict(type='str'),
         group=dict(type='str'),
         mode=dict(type='raw', default='0600'),
+        allow_own_user_change=dict(type='bool', default=False),
     )
     argument_spec.update(CEPH_CLIENT_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
@@ -379,15 +450,20 @@ def main():
     p = module.params
     return_key = p['return_key']
     cli = CephCLI(module)
+    own_entity = 'client.%s' % cli.user_id
 
     if p['users'] is None:
-        result, key = ensure_entity(module, cli, entities[0], read_one(cli, entities[0]['name']), return_key)
+        plan = plan_entity(module, entities[0], read_one(cli, entities[0]['name']), '', own_entity)
+        result, key = apply_plan(module, cli, plan, return_key)
         if p['dest']:
             keyring_file(module, p, result, key)
         module.exit_json(**result)
 
     live = read_all(cli)
-    results = [ensure_entity(module, cli, e, live.get(e['name']), return_key)[0] for e in entities]
+    # Every item is planned (and refused, if Ceph would refuse it) before the first write.
+    plans = [plan_entity(module, e, live.get(e['name']), 'users[%d] (%s): ' % (index, e['name']), own_entity)
+             for index, e in enumerate(entities)]
+    results = [apply_plan(module, cli, plan, return_key)[0] for plan in plans]
     module.exit_json(changed=any(r['changed'] for r in results),
                      users=[dict((k, v) for k, v in r.items() if k != 'diff') for r in results],
                      diff=[r['diff'] for r in results if r['changed']])

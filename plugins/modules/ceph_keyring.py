@@ -38,16 +38,24 @@ options:
   keyrings:
     description:
       - The keyring files to write.
+      - Every item is checked before the first file is touched, in check mode too. Its entity, key and
+        mode; that its path is not a directory and its directory exists and is writable; that its
+        owner and group exist. An error names the item.
     type: list
     elements: dict
     required: true
     suboptions:
       path:
-        description: Path of the keyring file. Its directory must exist.
+        description:
+          - Path of the keyring file. Its directory must exist; the path must not be a directory, be listed
+            twice or hold control characters (newline, tab...).
         type: path
         required: true
       entity:
-        description: The cephx entity, C(TYPE.ID), for example V(client.glance).
+        description:
+          - The cephx entity, C(TYPE.ID), for example V(client.glance).
+          - C(TYPE) is one of C(client), C(mgr), C(mon), C(osd) and C(mds). C(ID) starts with a letter, a
+            digit or C(_) and holds letters, digits, C(_), C(-) and C(.), at most 128 characters.
         type: str
         required: true
       key:
@@ -56,14 +64,19 @@ options:
         type: str
         required: true
       owner:
-        description: Owner of the file. Unchanged when omitted.
+        description:
+          - Owner of the file, a user name or a numeric UID. A user name must exist on the target.
+            Unchanged when omitted.
         type: str
       group:
-        description: Group of the file. Unchanged when omitted.
+        description:
+          - Group of the file, a group name or a numeric GID. A group name must exist on the target.
+            Unchanged when omitted.
         type: str
       mode:
         description:
-          - Mode of the file. Modes that let others read the file are refused.
+          - Mode of the file, octal, from V('0000') to V('07777'), for example V('0600') or V('0640').
+            Modes that let others read the file are refused.
         type: raw
         default: '0600'
 notes:
@@ -123,27 +136,31 @@ keyrings:
       changed: false
 '''
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import cephx_key_bytes
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import cephx_key_bytes, control_problem
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.keyring import (
-    ENTITY_RE, ensure_keyring_file, mode_problem)
+    ensure_keyring_file, entity_problem, keyring_file_problem)
 
 
 def validate(module):
     """Every item is checked before any file is touched; an error names the item, never a key."""
     paths = set()
     for index, item in enumerate(module.params['keyrings']):
-        where = 'keyrings[%d] (%s): ' % (index, item['path'])
-        if not ENTITY_RE.match(item['entity']):
-            module.fail_json(msg="%sentity %r is not a cephx entity: use TYPE.ID such as client.glance."
-                                 % (where, item['entity']))
-        cephx_key_bytes(module, item['key'], where + 'key')
-        problem = mode_problem(item['mode'], item['path'])
+        label = item['path'] if not control_problem(item['path'], 'path') else repr(item['path'])
+        where = 'keyrings[%d] (%s): ' % (index, label)
+        problem = entity_problem(item['entity'], where + 'entity')
         if problem:
-            module.fail_json(msg=where + problem)
-        if item['path'] in paths:
+            module.fail_json(msg=problem)
+        cephx_key_bytes(module, item['key'], where + 'key')
+        problem = keyring_file_problem(item['path'], item['owner'], item['group'], item['mode'], where=where)
+        if problem:
+            module.fail_json(msg=problem)
+        real = os.path.realpath(item['path'])
+        if real in paths:
             module.fail_json(msg='%sthe path is listed twice.' % where)
-        paths.add(item['path'])
+        paths.add(real)
 
 
 def ensure_keyring(module, item):

@@ -197,3 +197,214 @@ def test_a_secret_in_a_list_is_masked_like_the_top_level_one(cli, run, monkeypat
     cli.on('auth ls', out={'auth_dump': []}).on('auth import', out='')
     result, failed = run(ceph_key, dict(users=[dict(name='client.glance', secret=KEY_A, caps=CAPS)]))
     assert not failed and KEY_A in seen['no_log_values']
+
+
+# Hardening (issue 16).
+
+NOT_FOUND = dict(rc=2, err='Error ENOENT: failed to find client.glance in keyring')
+
+
+@pytest.mark.parametrize('args, words', [
+    (dict(name='client.glance\n'), ['name', "'client.glance\\n'"]),
+    (dict(name='client.gl ance'), ['name']),
+    (dict(name='client.-glance'), ['name']),
+    (dict(name='client.glance', caps={'osd': 'profile rbd\ncaps mon = "allow *"'}), ['caps.osd']),
+    (dict(name='client.glance', caps={'osd': 'profile rbd\npool=images'}), ['caps.osd', 'control']),
+    (dict(name='client.glance', caps={'osd': 'profile\x00rbd'}), ['caps.osd', 'control']),
+    (dict(name='client.glance', caps={1: 'x', 'rgw': 'y'}), ['unknown daemon type']),
+    (dict(users=[dict(name='client.glance', caps=CAPS), dict(name='client.cinder\n')]), ['users[1]', 'name']),
+    (dict(users=[dict(name='client.glance', caps=CAPS), dict(name='client.cinder', caps={'mon': 'allow r\r'})]),
+     ['users[1] (client.cinder)', 'caps.mon', 'control']),
+    (dict(users=[dict(name='client.glance', caps=CAPS), dict(name='client.cinder', caps={'mon': 'bad "quote"'})]),
+     ['users[1] (client.cinder)', 'caps.mon']),
+])
+def test_control_characters_and_bad_caps_fail_before_any_call(cli, run, args, words):
+    for check in (False, True):
+        result, failed = run(ceph_key, args, check=check)
+        assert failed and all(w in result['msg'] for w in words), result['msg']
+        assert cli.calls == []
+
+
+@pytest.mark.parametrize('state', ['present', 'absent'])
+def test_dest_a_directory_fails_before_any_call(cli, run, tmp_path, state):
+    for check in (False, True):
+        result, failed = run(ceph_key, dict(name='client.glance', caps=CAPS, dest=str(tmp_path), state=state),
+                             check=check)
+        assert failed and 'dest' in result['msg'] and 'is a directory' in result['msg'], result['msg']
+        assert cli.calls == []
+    assert tmp_path.is_dir()
+
+
+@pytest.mark.parametrize('over, words', [
+    (dict(dest='/nonexistent-dir-for-test/ceph.client.glance.keyring'), ['dest', 'does not exist']),
+    (dict(owner='no-such-user-for-test'), ['owner', 'no-such-user-for-test', 'does not exist']),
+    (dict(group='no-such-group-for-test'), ['group', 'no-such-group-for-test', 'does not exist']),
+    (dict(owner='nobody\n'), ['owner', 'control']),
+    (dict(group='root\t'), ['group', 'control']),
+    (dict(mode='0660\n'), ['mode', 'octal']),
+    (dict(mode='017777'), ['mode', '07777']),
+    (dict(mode=None), ['mode', 'octal']),
+    (dict(mode=True), ['mode', 'octal']),
+])
+def test_bad_keyring_file_options_fail_before_the_user_is_created(cli, run, tmp_path, over, words):
+    cli.on('auth get client.glance', **NOT_FOUND).on('auth get-or-create', out=entity())
+    args = dict(name='client.glance', caps=CAPS, dest=str(tmp_path / 'k'))
+    args.update(over)
+    for check in (False, True):
+        result, failed = run(ceph_key, args, check=check)
+        assert failed and all(w in result['msg'] for w in words), result['msg']
+        assert cli.calls == [], 'checked before the cluster is even read'
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_dest_with_a_control_character_fails_before_any_call(cli, run, tmp_path):
+    result, failed = run(ceph_key, dict(name='client.glance', dest=str(tmp_path / 'k\n')))
+    assert failed and 'dest' in result['msg'] and 'control' in result['msg']
+    assert cli.calls == [] and os.listdir(str(tmp_path)) == []
+
+
+def test_numeric_owner_and_group_are_accepted(cli, run, tmp_path):
+    cli.on('auth get client.glance', out=entity())
+    dest = tmp_path / 'k'
+    result, failed = run(ceph_key, dict(name='client.glance', dest=str(dest), owner=str(os.getuid()),
+                                        group=str(os.getgid())))
+    assert not failed and result['changed'] is True
+    assert os.stat(str(dest)).st_uid == os.getuid()
+
+
+def test_absent_removes_the_keyring_file_and_a_missing_one_is_no_change(cli, run, tmp_path):
+    cli.on('auth get client.glance', **NOT_FOUND)
+    dest = tmp_path / 'k'
+    dest.write_text('x')
+    args = dict(name='client.glance', state='absent', dest=str(dest))
+    assert run(ceph_key, args, check=True)[0]['changed'] is True and dest.exists()
+    assert run(ceph_key, args)[0]['changed'] is True and not dest.exists()
+    assert run(ceph_key, args)[0]['changed'] is False
+
+
+def test_a_keyring_write_error_is_a_message_not_a_traceback(cli, run, tmp_path, monkeypatch):
+    from ansible_collections.openstack_ceph.rbd.plugins.module_utils import keyring
+
+    def refuse(**kwargs):
+        raise OSError(28, 'No space left on device')
+
+    monkeypatch.setattr(keyring.tempfile, 'mkstemp', refuse)
+    cli.on('auth get client.glance', out=entity())
+    result, failed = run(ceph_key, dict(name='client.glance', dest=str(tmp_path / 'k')))
+    assert failed and 'No space left' in result['msg'] and str(tmp_path / 'k') in result['msg']
+    assert KEY_A not in str(result)
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_empty_caps_on_an_entity_with_caps_is_refused_in_both_modes(cli, run, check):
+    cli.on('auth get client.glance', out=entity())
+    result, failed = run(ceph_key, dict(name='client.glance', caps={}), check=check)
+    assert failed and 'caps: {}' in result['msg'] and 'client.glance' in result['msg'], result['msg']
+    assert len(cli.calls) == 1, 'read only'
+
+
+def test_empty_caps_creates_a_new_entity_without_caps_and_keeps_one_without(cli, run):
+    cli.on('auth get client.glance', **NOT_FOUND).on('auth get-or-create', out=entity(caps={}))
+    result, failed = run(ceph_key, dict(name='client.glance', caps={}))
+    assert not failed and result['changed'] is True and result['caps'] == {}
+    assert cli.called('auth get-or-create')[0]['words'] == ['auth', 'get-or-create', 'client.glance', '--format', 'json']
+    cli.on('auth get client.glance', out=entity(caps={}))
+    assert run(ceph_key, dict(name='client.glance', caps={}))[0]['changed'] is False
+
+
+@pytest.mark.parametrize('caps', [None, {}])
+def test_a_new_entity_with_a_secret_and_no_caps_is_added_with_the_key_on_stdin(cli, run, caps):
+    cli.on('auth get client.glance', **NOT_FOUND).on('auth add', out='')
+    args = dict(name='client.glance', secret=KEY_A, caps=caps)
+    probe, failed = run(ceph_key, args, check=True)
+    assert not failed and probe['changed'] is True and len(cli.calls) == 1
+    result, failed = run(ceph_key, args)
+    assert not failed and result['changed'] is True
+    add = cli.called('auth add')
+    assert add[0]['words'] == ['auth', 'add', 'client.glance', '-i', '-']
+    assert add[0]['data'] == '[client.glance]\n\tkey = %s\n' % KEY_A
+    assert not cli.called('auth import')
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_a_new_key_for_an_entity_without_caps_is_refused_in_both_modes(cli, run, check):
+    cli.on('auth get client.glance', out=entity(caps={}))
+    result, failed = run(ceph_key, dict(name='client.glance', secret=KEY_B), check=check)
+    assert failed and 'secret' in result['msg'] and 'caps' in result['msg'], result['msg']
+    assert len(cli.calls) == 1
+    assert KEY_A not in str(result) and KEY_B not in str(result)
+
+
+ADMIN_CAPS = {'mon': 'allow *', 'osd': 'allow *', 'mgr': 'allow *'}
+
+
+def admin(caps=None):
+    return entity(name='client.admin', key=KEY_B, caps=caps or dict(ADMIN_CAPS))
+
+
+@pytest.mark.parametrize('args, word', [
+    (dict(name='client.admin', caps={'mon': 'allow r'}), 'changing its caps'),
+    (dict(name='client.admin', state='absent'), 'deleting it'),
+    (dict(name='client.admin', secret=KEY_A), 'replacing its key'),
+])
+@pytest.mark.parametrize('check', [False, True])
+def test_the_user_the_module_runs_as_is_guarded(cli, run, args, word, check):
+    cli.on('auth get client.admin', out=admin())
+    result, failed = run(ceph_key, args, check=check)
+    assert failed and word in result['msg'] and 'allow_own_user_change' in result['msg'], result['msg']
+    assert len(cli.calls) == 1, 'read only'
+    assert KEY_A not in str(result) and KEY_B not in str(result)
+
+
+def test_the_guard_follows_the_user_option_and_can_be_lifted(cli, run):
+    cli.on('auth get client.glance', out=entity(caps={'mon': 'allow r'})).on('auth caps', out='')
+    result, failed = run(ceph_key, dict(name='client.glance', caps=CAPS, user='glance'))
+    assert failed and 'allow_own_user_change' in result['msg'] and not cli.called('auth caps')
+    result, failed = run(ceph_key, dict(name='client.glance', caps=CAPS, user='client.glance',
+                                        allow_own_user_change=True))
+    assert not failed and result['changed'] is True and cli.called('auth caps client.glance')
+    # Another user may change client.admin's caps... only when it is not the one the module runs as.
+    cli.on('auth get client.admin', out=admin()).on('auth caps client.admin', out='')
+    result, failed = run(ceph_key, dict(name='client.admin', caps={'mon': 'allow r'}, user='glance'))
+    assert not failed and result['changed'] is True
+
+
+def test_own_user_with_the_same_caps_or_a_key_read_is_allowed(cli, run):
+    cli.on('auth get client.admin', out=admin())
+    result, failed = run(ceph_key, dict(name='client.admin', caps=ADMIN_CAPS, return_key=True))
+    assert not failed and result['changed'] is False and result['key'] == KEY_B
+    result, failed = run(ceph_key, dict(name='client.admin', secret=KEY_B), check=True)
+    assert not failed and result['changed'] is False
+    assert len(cli.calls) == 2
+
+
+@pytest.mark.parametrize('bad, words', [
+    (dict(name='client.admin', caps={'mon': 'allow r'}), ['users[2] (client.admin)', 'allow_own_user_change']),
+    (dict(name='client.admin', state='absent'), ['users[2] (client.admin)', 'deleting it']),
+    (dict(name='client.old', caps={}), ['users[2] (client.old)', 'caps: {}']),
+    (dict(name='client.bare', secret=KEY_A), ['users[2] (client.bare)', 'secret']),
+])
+@pytest.mark.parametrize('check', [False, True])
+def test_a_later_item_the_cluster_would_refuse_fails_before_the_first_write(cli, run, bad, words, check):
+    cli.on('auth ls', out=auth_dump(entity(caps={'mon': 'allow r'}), entity(name='client.old'),
+                                    entity(name='client.bare', key=KEY_B, caps={})))
+    cli.on('auth caps', out='').on('auth get-or-create', out=entity(name='client.cinder')).on('auth del', out='')
+    result, failed = run(ceph_key, dict(users=[dict(name='client.glance', caps=CAPS),
+                                               dict(name='client.cinder', caps=CINDER_CAPS), bad]), check=check)
+    assert failed and all(w in result['msg'] for w in words), result['msg']
+    assert [c['words'][:2] for c in cli.calls] == [['auth', 'ls']], 'nothing written'
+    assert KEY_A not in str(result) and KEY_B not in str(result)
+
+
+def test_a_timed_out_write_names_the_step_and_says_a_rerun_completes(cli, run):
+    cli.on('auth get client.glance', **NOT_FOUND)
+    cli.on('auth get-or-create', rc=110, err='Error ETIMEDOUT: (110) Connection timed out')
+    result, failed = run(ceph_key, dict(name='client.glance', caps=CAPS, connect_timeout=5))
+    assert failed and 'ceph auth get-or-create client.glance' in result['msg'], result['msg']
+    assert 'connect_timeout=5' in result['msg'] and 'again' in result['msg']
+
+
+def test_unreadable_output_of_a_create_is_a_message_not_a_traceback(cli, run):
+    cli.on('auth get client.glance', **NOT_FOUND).on('auth get-or-create', out='garbage')
+    result, failed = run(ceph_key, dict(name='client.glance', caps=CAPS))
+    assert failed and 'ceph auth get-or-create client.glance' in result['msg'] and 'again' in result['msg']

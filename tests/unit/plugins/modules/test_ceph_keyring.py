@@ -71,3 +71,69 @@ def test_bad_input_names_the_item_and_writes_nothing(fake_cli, run, tmp_path, ov
     result, failed = run(ceph_keyring, dict(keyrings=[bad]))
     assert failed and all(w in result['msg'] for w in words), result['msg']
     assert 'not-a-key' not in result['msg'] and not path.exists()
+
+
+# Hardening (issue 16): every item checked before the first file is touched, no traceback.
+
+@pytest.mark.parametrize('over, words', [
+    (dict(entity='client.glance\n'), ['keyrings[1]', 'entity', "'client.glance\\n'"]),
+    (dict(entity='client.gl ance'), ['keyrings[1]', 'entity']),
+    (dict(owner='no-such-user-for-test'), ['keyrings[1]', 'owner', 'does not exist']),
+    (dict(group='no-such-group-for-test'), ['keyrings[1]', 'group', 'does not exist']),
+    (dict(owner='root\n'), ['keyrings[1]', 'owner', 'control']),
+    (dict(group='\x00'), ['keyrings[1]', 'group', 'control']),
+    (dict(mode='0640\n'), ['keyrings[1]', 'octal']),
+    (dict(mode='017777'), ['keyrings[1]', '07777']),
+    (dict(path='/nonexistent-dir-for-test/k'), ['keyrings[1] (/nonexistent-dir-for-test/k)', 'path',
+                                                 'does not exist']),
+])
+@pytest.mark.parametrize('check', [False, True])
+def test_a_later_bad_item_fails_before_the_first_file_is_touched(fake_cli, run, tmp_path, over, words, check):
+    first, second = tmp_path / 'first.keyring', tmp_path / 'second.keyring'
+    bad = dict(item(second, 'client.cinder', KEY_B), **over)
+    result, failed = run(ceph_keyring, dict(keyrings=[item(first), bad]), check=check)
+    assert failed and all(w in result['msg'] for w in words), result['msg']
+    assert os.listdir(str(tmp_path)) == []
+    assert KEY_A not in str(result) and KEY_B not in str(result)
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_a_path_that_is_a_directory_is_refused_not_a_traceback(fake_cli, run, tmp_path, check):
+    first, directory = tmp_path / 'first.keyring', tmp_path / 'ceph'
+    directory.mkdir()
+    result, failed = run(ceph_keyring, dict(keyrings=[item(first), item(directory)]), check=check)
+    assert failed and 'keyrings[1] (%s): path' % directory in result['msg'], result['msg']
+    assert 'is a directory' in result['msg']
+    assert not first.exists() and directory.is_dir() and os.listdir(str(directory)) == []
+
+
+def test_a_path_with_a_control_character_is_refused_and_shown_escaped(fake_cli, run, tmp_path):
+    path = str(tmp_path / 'k') + '\n'
+    result, failed = run(ceph_keyring, dict(keyrings=[item(path)]))
+    assert failed and 'keyrings[0]' in result['msg'] and 'control' in result['msg'] and '\\n' in result['msg']
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_the_same_file_under_two_spellings_is_listed_twice(fake_cli, run, tmp_path):
+    path = tmp_path / 'g.keyring'
+    result, failed = run(ceph_keyring, dict(keyrings=[item(path), item(str(tmp_path) + '//./g.keyring')]))
+    assert failed and 'keyrings[1]' in result['msg'] and 'twice' in result['msg'] and not path.exists()
+
+
+def test_numeric_owner_and_group_are_accepted(fake_cli, run, tmp_path):
+    path = tmp_path / 'g.keyring'
+    result, failed = run(ceph_keyring, dict(keyrings=[dict(item(path), owner=str(os.getuid()),
+                                                           group=str(os.getgid()))]))
+    assert not failed and result['changed'] is True
+    assert (os.stat(str(path)).st_uid, os.stat(str(path)).st_gid) == (os.getuid(), os.getgid())
+
+
+def test_a_write_error_is_a_message_not_a_traceback(fake_cli, run, tmp_path, monkeypatch):
+    from ansible_collections.openstack_ceph.rbd.plugins.module_utils import keyring
+
+    def refuse(**kwargs):
+        raise OSError(28, 'No space left on device')
+
+    monkeypatch.setattr(keyring.tempfile, 'mkstemp', refuse)
+    result, failed = run(ceph_keyring, dict(keyrings=[item(tmp_path / 'g.keyring')]))
+    assert failed and 'No space left' in result['msg'] and KEY_A not in str(result)
