@@ -19,6 +19,11 @@ description:
   - When the pools already match, the module makes a single read (C(ceph osd pool ls detail)),
     however many pools it manages, plus one C(ceph osd crush rule dump) when a O(crush_rule) is set.
   - For O(application=rbd) a pool without the C(rbd) application is initialised with C(rbd pool init).
+    So is a pool that lists C(rbd) but was never validated for RBD (its C(selfmanaged_snaps) flag is
+    missing, as after an C(rbd pool init) that an OSD did not answer): a re-run completes that work.
+  - Every item of a call is checked before the first change, against the options alone and against
+    the one read of the cluster (live sizes, PG counts, pool types, CRUSH rules, erasure-code
+    profiles). Check mode fails the same way the real run does.
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 extends_documentation_fragment:
@@ -36,7 +41,8 @@ attributes:
 options:
   name:
     description:
-      - Pool name. Letters, digits, C(_), C(-) and C(.); it may not start with C(.) or C(-).
+      - Pool name. Letters, digits, C(_), C(-) and C(.), at most 255 characters; it may not start
+        with C(.) or C(-). No spaces or control characters (a trailing newline is refused too).
       - Exactly one of O(name) and O(pools) is required.
     type: str
     aliases: [pool]
@@ -71,17 +77,24 @@ options:
   erasure_profile:
     description:
       - Erasure-code profile of an V(erasure) pool, used when it is created. Defaults to Ceph's C(default) profile.
+      - Letters, digits, C(_), C(-) and C(.), at most 255 characters.
+      - For a pool to be created the profile must exist (one C(ceph osd erasure-code-profile ls) read, only then).
+        Its C(k) and C(m) are read (C(ceph osd erasure-code-profile get)) when O(size) or O(min_size) has to be
+        checked against them.
     type: str
   pg_num:
     description:
-      - Number of placement groups. Compared with the pool's C(pg_num_target), so a pool still
-        splitting or merging towards this value counts as converged.
+      - Number of placement groups, from V(1) to V(65536) (Ceph's default C(mon_max_pool_pg_num)).
+        Compared with the pool's C(pg_num_target), so a pool still splitting or merging towards this
+        value counts as converged.
       - When the autoscaler is on for the pool the value is still applied, with a warning that the
         autoscaler may change it again.
     type: int
   pgp_num:
     description:
-      - Number of placement groups for placement. Must not exceed O(pg_num).
+      - Number of placement groups for placement, from V(1) to V(65536). Must not exceed O(pg_num), or the
+        live C(pg_num) of the pool when O(pg_num) is not set.
+      - For a pool to be created it needs O(pg_num): the default C(pg_num) is the monitors' and not known before.
     type: int
   pg_autoscale_mode:
     description: The PG autoscaler mode of the pool.
@@ -89,27 +102,37 @@ options:
     choices: ['on', 'off', 'warn']
   size:
     description:
-      - Number of replicas (replicated pools). V(1) is passed with the confirmation flag Ceph asks for;
-        the monitors still need C(mon_allow_pool_size_one).
+      - Number of replicas (replicated pools), from V(1) to V(10) (the monitors refuse more). V(1) is passed
+        with the confirmation flag Ceph asks for; the monitors still need C(mon_allow_pool_size_one).
+      - The size of an erasure-coded pool is C(k+m) of its profile and cannot be changed: for such a pool
+        only that value is accepted.
     type: int
   min_size:
-    description: Minimum number of replicas needed to serve I/O.
+    description:
+      - Minimum number of replicas needed to serve I/O, from V(1) to O(size) (the live size of the pool
+        when O(size) is not set).
+      - For an erasure-coded pool, from C(k) to C(k+m) of its profile.
+      - For a pool to be created without O(size), the monitors check it against their default size.
     type: int
   crush_rule:
     description:
       - Name of the CRUSH rule. An unknown rule is an error that lists the rules that exist.
+      - Letters, digits, C(_), C(-) and C(.), at most 255 characters.
     type: str
   target_size_ratio:
-    description: Expected share of the cluster's capacity, a hint for the autoscaler.
+    description:
+      - Expected share of the cluster's capacity, a hint for the autoscaler. A finite number, V(0) or more
+        (the autoscaler normalises ratios that add up to more than 1). C(nan) and C(inf) are refused.
+      - A pool whose live ratio is not finite (set by hand) is read all the same, and repaired by setting this.
     type: float
   bulk:
     description: Mark the pool as expected to be large, so the autoscaler starts it with many PGs.
     type: bool
   max_bytes:
-    description: Quota in bytes. V(0) removes the quota.
+    description: Quota in bytes, from V(0) to V(9223372036854775807) (what Ceph stores). V(0) removes the quota.
     type: int
   max_objects:
-    description: Quota in objects. V(0) removes the quota.
+    description: Quota in objects, from V(0) to V(9223372036854775807) (what Ceph stores). V(0) removes the quota.
     type: int
   compression_mode:
     description: BlueStore inline compression mode of the pool.
@@ -194,6 +217,7 @@ pool:
     - Only with O(name).
     - C(crush_rule) is the rule's name when O(crush_rule) is set, otherwise its numeric id (naming it
       would cost a second read).
+    - A live C(target_size_ratio) that is not finite is shown as the string C(inf) or C(nan).
   returned: always
   type: dict
   sample:
@@ -248,25 +272,54 @@ pools:
       commands: []
 '''
 
+import math
 import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
-    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, changed_fields)
+    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, changed_fields, control_problem, number_problem)
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.items import wanted_items
 
-POOL_NAME_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,254}$')
+# \Z, not $: '$' also matches before a trailing newline, which let 'images\n' into the cluster.
+POOL_NAME_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,254}\Z')
+# CRUSH rule and erasure-code profile names: what Ceph's CrushWrapper::is_valid_crush_name allows.
+CEPH_NAME_RE = re.compile(r'^[A-Za-z0-9_.\-]{1,255}\Z')
+
+# Limits the monitors enforce (Ceph 16): 'pool size must be between 1 and 10'; pg_num up to
+# mon_max_pool_pg_num (65536 by default); quotas are signed 64-bit ('osd pool set-quota' refuses 2**63).
+MAX_SIZE = 10
+MAX_PG_NUM = 65536
+INT64_MAX = (1 << 63) - 1
 
 # `ceph osd pool set <pool> <key> <value>` settings, in the order they are applied.
 SET_KEYS = ('pg_autoscale_mode', 'crush_rule', 'pg_num', 'pgp_num', 'target_size_ratio', 'bulk',
             'compression_mode', 'compression_algorithm', 'allow_ec_overwrites')
 QUOTA_KEYS = ('max_bytes', 'max_objects')
+# Each number option: (minimum, maximum, what the limit is).
+NUMBER_RANGES = dict(
+    pg_num=(1, MAX_PG_NUM, " (Ceph's default mon_max_pool_pg_num)"),
+    pgp_num=(1, MAX_PG_NUM, " (Ceph's default mon_max_pool_pg_num)"),
+    size=(1, MAX_SIZE, ' (the monitors refuse more than 10 replicas)'),
+    min_size=(1, MAX_SIZE, ''),
+    max_bytes=(0, INT64_MAX, ' (0 is no quota; Ceph stores quotas as signed 64-bit numbers)'),
+    max_objects=(0, INT64_MAX, ' (0 is no quota; Ceph stores quotas as signed 64-bit numbers)'),
+    target_size_ratio=(0, None, ''),
+)
+
+
+def finite_or_text(value):
+    """A live number as read; one that is not finite (a ratio set to inf or nan by hand) as the
+    text 'inf' or 'nan', which compares unequal to every wanted number and prints as valid JSON."""
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return repr(value)
+    return value
 
 
 def pool_state(raw, rule_names):
     """The managed fields of one entry of `ceph osd pool ls detail -f json`."""
     opts = raw.get('options') or {}
     flags = set((raw.get('flags_names') or '').split(','))
+    ratio = opts.get('target_size_ratio', 0.0)
     return dict(
         name=raw['pool_name'],
         pool_type='erasure' if raw.get('type') == 3 else 'replicated',
@@ -277,7 +330,7 @@ def pool_state(raw, rule_names):
         size=raw.get('size'),
         min_size=raw.get('min_size'),
         crush_rule=rule_names.get(raw.get('crush_rule'), raw.get('crush_rule')),
-        target_size_ratio=float(opts.get('target_size_ratio', 0.0)),
+        target_size_ratio=finite_or_text(float(ratio) if isinstance(ratio, (int, float)) else ratio),
         bulk='bulk' in flags,
         max_bytes=raw.get('quota_max_bytes', 0),
         max_objects=raw.get('quota_max_objects', 0),
@@ -288,25 +341,46 @@ def pool_state(raw, rule_names):
     )
 
 
+def rbd_unvalidated(raw):
+    """Whether a pool lists the rbd application but was never validated for RBD. `rbd pool init`
+    enables the application (a monitor step) and then validates the pool, which takes a
+    self-managed snapshot and so sets the selfmanaged_snaps flag; an init cut short by an OSD that
+    did not answer leaves the application without the flag, and a re-run must init again."""
+    flags = set((raw.get('flags_names') or '').split(','))
+    return ('rbd' in (raw.get('application_metadata') or {}) and 'selfmanaged_snaps' not in flags
+            and 'pool_snaps' not in flags)
+
+
+def name_problem(value, param, pattern, forms):
+    problem = control_problem(value, param)
+    if problem:
+        return problem
+    if not value or not pattern.match(value):
+        return "%s %r is not a valid %s." % (param, value, forms)
+    return None
+
+
 def validate(p, where=''):
     """The first thing wrong with one pool's options (`where` names the item), or None."""
-    if not p['name'] or not POOL_NAME_RE.match(p['name']):
-        return ("%sname %r is not a valid pool name: use letters, digits, '_', '-' and '.', "
-                "not starting with '.' or '-', at most 255 characters." % (where, p['name']))
-    for key in ('pg_num', 'pgp_num', 'size', 'min_size'):
-        if p[key] is not None and p[key] < 1:
-            return "%s%s must be a positive integer, got %d." % (where, key, p[key])
-    if p['pg_num'] is not None and p['pg_num'] > 65536:
-        return "%spg_num must be at most 65536, got %d." % (where, p['pg_num'])
+    problem = name_problem(p['name'], 'name', POOL_NAME_RE,
+                           "pool name: use letters, digits, '_', '-' and '.', not starting with '.' or '-', "
+                           "at most 255 characters")
+    for key in ('erasure_profile', 'crush_rule'):
+        if not problem and p[key] is not None:
+            problem = name_problem(p[key], key, CEPH_NAME_RE,
+                                   "name: use letters, digits, '_', '-' and '.', at most 255 characters")
+    for key in ('pg_num', 'pgp_num', 'size', 'min_size') + QUOTA_KEYS + ('target_size_ratio',):
+        if not problem:
+            minimum, maximum, limit = NUMBER_RANGES[key]
+            problem = number_problem(p[key], key, minimum, maximum)
+            if problem and maximum is not None and p[key] > maximum:
+                problem = problem[:-1] + limit + '.'
+    if problem:
+        return where + problem
     if p['pg_num'] is not None and p['pgp_num'] is not None and p['pgp_num'] > p['pg_num']:
         return "%spgp_num (%d) must not exceed pg_num (%d)." % (where, p['pgp_num'], p['pg_num'])
     if p['size'] is not None and p['min_size'] is not None and p['min_size'] > p['size']:
         return "%smin_size (%d) must not exceed size (%d)." % (where, p['min_size'], p['size'])
-    for key in QUOTA_KEYS:
-        if p[key] is not None and p[key] < 0:
-            return "%s%s must be 0 (no quota) or a positive integer, got %d." % (where, key, p[key])
-    if p['target_size_ratio'] is not None and p['target_size_ratio'] < 0:
-        return "%starget_size_ratio must not be negative, got %s." % (where, p['target_size_ratio'])
     if p['erasure_profile'] and p['pool_type'] == 'replicated':
         return "%serasure_profile is only valid with pool_type: erasure." % where
     if p['allow_ec_overwrites'] and p['pool_type'] == 'replicated':
@@ -347,6 +421,16 @@ def set_commands(name, have, delta):
     return cmds
 
 
+def step(cmd):
+    """The step a ceph command takes, for an error message: 'ceph osd pool set images size'."""
+    words = []
+    for word in cmd[:5]:
+        if word.startswith('-'):
+            break
+        words.append(word)
+    return ' '.join(['ceph'] + words)
+
+
 POOL_OPTIONS = dict(
     name=dict(type='str', aliases=['pool']),
     state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -370,8 +454,28 @@ POOL_OPTIONS = dict(
 )
 
 
+def new_pool_type(p, have):
+    return (have or {}).get('pool_type') or p['pool_type'] or 'replicated'
+
+
+def pool_profile(p, have):
+    """The erasure-code profile of an erasure pool, live or to be created with."""
+    return have['erasure_profile'] if have else (p['erasure_profile'] or 'default')
+
+
+def needs_chunks(p, have):
+    """Whether checking size or min_size of an erasure pool needs k and m of its profile."""
+    if p['state'] == 'absent' or new_pool_type(p, have) != 'erasure':
+        return False
+    if have is None:
+        return p['size'] is not None or p['min_size'] is not None
+    # A live erasure pool's size is k+m already; only a new min_size needs k.
+    return p['min_size'] is not None and p['min_size'] != have['min_size']
+
+
 class Cluster(object):
-    """The cluster's pools and CRUSH rules, read once for all the pools of a call."""
+    """The cluster's pools and CRUSH rules, read once for all the pools of a call; erasure-code
+    profiles only when an erasure pool needs them."""
 
     def __init__(self, module, cli, pools):
         self.cli = cli
@@ -385,6 +489,7 @@ class Cluster(object):
                 module.fail_json(msg="crush_rule %s does not exist. Rules on this cluster: %s."
                                  % (', '.join(repr(r) for r in unknown), ', '.join(sorted(self.rule_names.values()))))
         self.reread()
+        self.read_profiles(pools)
 
     def reread(self):
         dummy, pools, dummy2 = self.cli.ceph_json(['osd', 'pool', 'ls', 'detail'])
@@ -393,6 +498,40 @@ class Cluster(object):
     def state(self, name):
         raw = self.raw.get(name)
         return pool_state(raw, self.rule_names) if raw else None
+
+    def rbd_unvalidated(self, name):
+        raw = self.raw.get(name)
+        return bool(raw) and rbd_unvalidated(raw)
+
+    def read_profiles(self, pools):
+        """One `erasure-code-profile ls` when a pool to be created needs a profile, and one `get`
+        per profile whose k and m are needed to check size or min_size."""
+        self.profile_names = None
+        self.profiles = {}
+        live = [(p, self.state(p['name'])) for p in pools if p['state'] == 'present']
+        creating = [p for p, have in live if have is None and new_pool_type(p, have) == 'erasure']
+        if creating:
+            dummy, names, dummy2 = self.cli.ceph_json(['osd', 'erasure-code-profile', 'ls'])
+            self.profile_names = set(names or [])
+        needed = set(pool_profile(p, have) for p, have in live if needs_chunks(p, have))
+        for name in sorted(needed):
+            if self.profile_names is None or name in self.profile_names:
+                dummy, params, dummy2 = self.cli.ceph_json(['osd', 'erasure-code-profile', 'get', name])
+                self.profiles[name] = params or {}
+
+    def chunks(self, profile):
+        """(k, k+m) of an erasure-code profile that was read, with None for what is not known
+        (the lrc plugin adds local parity chunks, so its size is not k+m)."""
+        params = self.profiles.get(profile) or {}
+        try:
+            k = int(params['k'])
+        except (KeyError, TypeError, ValueError):
+            return None, None
+        try:
+            total = None if params.get('plugin') == 'lrc' else k + int(params['m'])
+        except (KeyError, TypeError, ValueError):
+            total = None
+        return k, total
 
 
 def delete_pool(module, cli, name, have):
@@ -407,13 +546,33 @@ def delete_pool(module, cli, name, have):
                         "Allow it with 'ceph config set mon mon_allow_pool_delete true', run again, "
                         "then set it back to false." % name, rc=rc, stderr=err)
             if rc != 0:
-                cli.fail(cli.argv('ceph', commands[0]), rc, out, err, 'ceph osd pool delete')
+                cli.fail(cli.argv('ceph', commands[0]), rc, out, err, 'ceph osd pool delete %s' % name)
     return dict(name=name, changed=bool(have), pool={}, commands=[' '.join(['ceph'] + c) for c in commands],
                 diff=dict(before={'name': name, 'state': 'present' if have else 'absent'},
                           after={'name': name, 'state': 'absent'}))
 
 
-def live_conflict(p, have):
+def erasure_conflict(p, have, cluster):
+    name = p['name']
+    profile = pool_profile(p, have)
+    if have is None and cluster.profile_names is not None and profile not in cluster.profile_names:
+        return ("erasure_profile %r does not exist, so pool %s cannot be created. Profiles on this cluster: %s "
+                "(create one with 'ceph osd erasure-code-profile set')."
+                % (profile, name, ', '.join(sorted(cluster.profile_names)) or 'none'))
+    k, total = cluster.chunks(profile)
+    size = have['size'] if have else total
+    if p['size'] is not None and size is not None and p['size'] != size:
+        return ("size of erasure-coded pool %s is k+m = %d of its profile %s and cannot be changed, got %d "
+                "(leave size unset for erasure pools)." % (name, size, profile, p['size']))
+    low_bad = k is not None and p['min_size'] is not None and p['min_size'] < k
+    high_bad = size is not None and p['min_size'] is not None and p['min_size'] > size
+    if low_bad or high_bad:
+        return ("min_size of erasure-coded pool %s must be between k = %s and k+m = %s of its profile %s, got %d."
+                % (name, k if k is not None else '?', size if size is not None else '?', profile, p['min_size']))
+    return None
+
+
+def live_conflict(p, have, cluster):
     """What in one pool's options the live pool (`have`, None when absent) cannot take, or None.
     Checked for every pool of a call before any of them changes."""
     name = p['name']
@@ -422,12 +581,50 @@ def live_conflict(p, have):
     if have and p['pool_type'] and p['pool_type'] != have['pool_type']:
         return ("pool %s is %s; pool_type %s cannot be applied to an existing pool."
                 % (name, have['pool_type'], p['pool_type']))
-    pool_type = (have or {}).get('pool_type') or p['pool_type'] or 'replicated'
+    pool_type = new_pool_type(p, have)
     if p['allow_ec_overwrites'] and pool_type != 'erasure':
         return "allow_ec_overwrites is only valid for erasure-coded pools; %s is replicated." % name
     if have and have['allow_ec_overwrites'] and p['allow_ec_overwrites'] is False:
         return "allow_ec_overwrites cannot be turned off on pool %s once enabled." % name
+    if have is None and p['erasure_profile'] and pool_type != 'erasure':
+        return ("erasure_profile is set, but pool %s would be created replicated: set pool_type: erasure."
+                % name)
+    if p['pgp_num'] is not None:
+        pg_num = p['pg_num'] if p['pg_num'] is not None else (have or {}).get('pg_num')
+        if pg_num is None:
+            return ("pgp_num needs pg_num for pool %s, which is to be created: the monitors' default pg_num "
+                    "is not known before." % name)
+        if p['pgp_num'] > pg_num:
+            return ("pgp_num (%d) must not exceed the pg_num of pool %s (%d, live); set pg_num too to raise it."
+                    % (p['pgp_num'], name, pg_num))
+    if pool_type == 'erasure':
+        return erasure_conflict(p, have, cluster)
+    if have and p['size'] is None and p['min_size'] is not None and p['min_size'] > have['size']:
+        return ("min_size (%d) must not exceed the size of pool %s (%d, live); set size too to raise it."
+                % (p['min_size'], name, have['size']))
     return None
+
+
+def init_rbd_pool(module, cli, name, created):
+    """`rbd pool init`, failing with a message that says what state the pool is left in."""
+    args = ['pool', 'init', name]
+    what = 'rbd pool init %s' % name
+    rc, out, err = cli.rbd(args, check_rc=False, what=what)
+    if rc == 0:
+        return
+    cause = cli.unreachable_hint(rc, err)
+    if cause:
+        # The runner's own advice to run again is said below, with the state the pool is in.
+        cause = cause.split('; nothing after this step ran')[0]
+    else:
+        last = (err or out or '').strip().splitlines()
+        cause = last[-1] if last else 'rc %d' % rc
+    module.fail_json(
+        msg="%s failed: %s. Pool %s %s with its settings applied, but is not initialised for RBD yet: it may "
+            "already list application 'rbd', but it was not validated. Run the task again once the cluster "
+            "answers and it completes the work (it runs rbd pool init again on a pool that was never validated)."
+            % (what, cause, name, 'was created' if created else 'exists'),
+        cmd=cli.argv('rbd', args), rc=rc, stdout=out, stderr=err)
 
 
 def ensure_pool(module, cli, cluster, p):
@@ -439,7 +636,7 @@ def ensure_pool(module, cli, cluster, p):
 
     commands = []
     want = wanted(p)
-    pool_type = (have or {}).get('pool_type') or p['pool_type'] or 'replicated'
+    pool_type = new_pool_type(p, have)
     autoscale = p['pg_autoscale_mode'] or (have or {}).get('pg_autoscale_mode') or 'on'
     if p['pg_num'] is not None and autoscale == 'on':
         module.warn("pg_num=%d is set for pool %s while pg_autoscale_mode is on: it is applied, but the "
@@ -462,7 +659,7 @@ def ensure_pool(module, cli, cluster, p):
             create += ['--size', p['size']]
         commands.append([str(c) for c in create])
         if not module.check_mode:
-            cli.ceph(create)
+            cli.ceph(create, what=step(commands[0]))
             cluster.reread()
             have = cluster.state(name)
             if have is None:
@@ -479,19 +676,24 @@ def ensure_pool(module, cli, cluster, p):
             if have.get('size'):
                 # Ceph's own default for a new pool's min_size.
                 have['min_size'] = have['size'] - have['size'] // 2
+            k, total = cluster.chunks(pool_profile(p, None)) if pool_type == 'erasure' else (None, None)
+            if total is not None:
+                # An erasure pool's size is k+m; its min_size k+1 (k when m is 1), as the monitors set them.
+                have['size'], have['min_size'] = total, k + min(1, total - k - 1)
 
     delta = changed_fields(have, want)
     commands.extend(set_commands(name, have, delta))
-    init_rbd = p['application'] == 'rbd' and 'rbd' not in have.get('applications', [])
+    init_rbd = p['application'] == 'rbd' and (
+        'rbd' not in have.get('applications', []) or cluster.rbd_unvalidated(name))
     enable_app = p['application'] not in (None, 'rbd') and p['application'] not in have.get('applications', [])
 
     if not module.check_mode:
         for cmd in commands[1 if created else 0:]:
-            cli.ceph(cmd)
+            cli.ceph(cmd, what=step(cmd))
     if enable_app:
         commands.append(['osd', 'pool', 'application', 'enable', name, p['application']])
         if not module.check_mode:
-            cli.ceph(commands[-1])
+            cli.ceph(commands[-1], what=step(commands[-1]))
     after = dict(have, **delta)
     if p['application'] and p['application'] not in after['applications']:
         after['applications'] = sorted(after['applications'] + [p['application']])
@@ -499,7 +701,7 @@ def ensure_pool(module, cli, cluster, p):
     if init_rbd:
         cmd_text.append('rbd pool init %s' % name)
         if not module.check_mode:
-            cli.rbd(['pool', 'init', name])
+            init_rbd_pool(module, cli, name, created)
 
     shown = [k for k in want if want[k] is not None] + (['applications'] if p['application'] else [])
     before = {} if created else dict((k, have.get(k)) for k in ['name'] + shown)
@@ -515,13 +717,14 @@ def main():
     pools = wanted_items(module, POOL_OPTIONS, 'pools', validate)
     cli = CephCLI(module)
     cluster = Cluster(module, cli, pools)
-    for p in pools:
-        problem = live_conflict(p, cluster.state(p['name']))
+    listed = module.params['pools'] is not None
+    for index, p in enumerate(pools):
+        problem = live_conflict(p, cluster.state(p['name']), cluster)
         if problem:
-            module.fail_json(msg=problem)
+            module.fail_json(msg='%s%s' % ('pools[%d] (%s): ' % (index, p['name']) if listed else '', problem))
     results = [ensure_pool(module, cli, cluster, p) for p in pools]
 
-    if module.params['pools'] is None:
+    if not listed:
         one = results[0]
         module.exit_json(changed=one['changed'], pool=one['pool'], commands=one['commands'], diff=one['diff'])
     module.exit_json(changed=any(r['changed'] for r in results),

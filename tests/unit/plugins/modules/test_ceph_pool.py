@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.openstack_ceph.rbd.plugins.modules import ceph_pool
@@ -14,7 +16,7 @@ from ansible_collections.openstack_ceph.rbd.plugins.modules import ceph_pool
 def pool(name='images', **over):
     raw = {'pool_id': 2, 'pool_name': name, 'type': 1, 'size': 3, 'min_size': 2, 'crush_rule': 0,
            'pg_autoscale_mode': 'off', 'pg_num': 32, 'pg_num_target': 32, 'pg_placement_num': 32,
-           'pg_placement_num_target': 32, 'flags_names': 'hashpspool', 'quota_max_bytes': 0,
+           'pg_placement_num_target': 32, 'flags_names': 'hashpspool,selfmanaged_snaps', 'quota_max_bytes': 0,
            'quota_max_objects': 0, 'erasure_code_profile': '', 'options': {},
            'application_metadata': {'rbd': {}}}
     raw.update(over)
@@ -180,3 +182,220 @@ def test_a_pool_the_live_cluster_cannot_take_fails_before_any_pool_changes(fake_
     result, failed = run(ceph_pool, dict(pools=[dict(name='vms'), dict(name='images', pool_type='erasure')]))
     assert failed and 'images is replicated' in result['msg']
     assert [c['words'][:3] for c in fake_cli.calls] == [['osd', 'pool', 'ls']]
+
+
+# --- Hardening (issue 16) ---------------------------------------------------------------------
+
+INT64_MAX = (1 << 63) - 1
+TIMEOUT_ERR = 'rbd: error registered application: (110) Connection timed out\n'
+
+
+def bare(pools, **numbers):
+    """`osd pool ls detail` text as Ceph prints it: non-finite numbers bare (inf, nan), not JSON."""
+    text = json.dumps(pools)
+    for placeholder, word in numbers.items():
+        text = text.replace(placeholder, word)
+    return text
+
+
+def writes(fake_cli):
+    """The calls that change something (everything but the reads)."""
+    reads = (['osd', 'pool', 'ls'], ['osd', 'crush', 'rule'], ['osd', 'erasure-code-profile'])
+    return [c['words'] for c in fake_cli.calls if not any(c['words'][:len(r)] == r for r in reads)]
+
+
+@pytest.mark.parametrize('args, words', [
+    (dict(name='acc-bad-nl\n'), ['name', 'control characters']),
+    (dict(name='tab\there'), ['name', 'control characters']),
+    (dict(name='x' * 256), ['name', 'not a valid pool name']),
+    (dict(name='p', crush_rule='ssd\n'), ['crush_rule', 'control characters']),
+    (dict(name='p', crush_rule='ssd rule'), ['crush_rule', 'not a valid name']),
+    (dict(name='p', pool_type='erasure', erasure_profile='ec\n'), ['erasure_profile', 'control characters']),
+    (dict(name='p', pool_type='erasure', erasure_profile='ec/4'), ['erasure_profile', 'not a valid name']),
+    (dict(name='p', target_size_ratio=float('nan')), ['target_size_ratio', 'finite']),
+    (dict(name='p', target_size_ratio='inf'), ['target_size_ratio', 'finite']),
+    (dict(name='p', target_size_ratio='-inf'), ['target_size_ratio', 'finite']),
+    (dict(name='p', target_size_ratio=1e309), ['target_size_ratio', 'finite']),
+    (dict(name='p', target_size_ratio=-0.1), ['target_size_ratio', 'at least 0']),
+    (dict(name='p', size=11), ['size', 'at most 10']),
+    (dict(name='p', min_size=0), ['min_size', 'at least 1']),
+    (dict(name='p', min_size=11), ['min_size', 'at most 10']),
+    (dict(name='p', pg_num=65537), ['pg_num', 'at most 65536', 'mon_max_pool_pg_num']),
+    (dict(name='p', pgp_num=0), ['pgp_num', 'at least 1']),
+    (dict(name='p', max_bytes=INT64_MAX + 1), ['max_bytes', 'at most 9223372036854775807']),
+    (dict(name='p', max_objects=(1 << 64)), ['max_objects', 'at most 9223372036854775807']),
+    (dict(name='p', max_objects=-1), ['max_objects', 'at least 0']),
+])
+def test_bad_names_and_numbers_fail_before_any_call(fake_cli, run, args, words):
+    for check in (False, True):
+        result, failed = run(ceph_pool, args, check=check)
+        assert failed and all(w in result['msg'] for w in words), result['msg']
+        assert 'Traceback' not in result['msg']
+    assert fake_cli.calls == []
+
+
+def test_a_bad_number_in_a_later_item_names_the_item_and_nothing_runs(fake_cli, run):
+    result, failed = run(ceph_pool, dict(pools=[dict(name='images', size=3), dict(name='vms', target_size_ratio='nan')]))
+    assert failed and result['msg'].startswith('pools[1] (vms): target_size_ratio must be a finite number'), result['msg']
+    assert fake_cli.calls == []
+    result, failed = run(ceph_pool, dict(pools=[dict(name='images'), dict(name='vms\n')]))
+    assert failed and 'pools[1]' in result['msg'] and 'control characters' in result['msg'], result['msg']
+    assert fake_cli.calls == []
+
+
+def test_the_largest_quota_ceph_stores_is_accepted(fake_cli, run):
+    fake_cli.on('osd pool ls detail', out=[pool()]).on('osd pool set', out='').on('osd pool set-quota', out='')
+    result, failed = run(ceph_pool, dict(name='images', max_bytes=INT64_MAX, max_objects=INT64_MAX, size=10))
+    assert not failed, result
+    assert fake_cli.called('osd pool set-quota images max_bytes %d' % INT64_MAX)
+
+
+EC_POOL = dict(type=3, size=4, min_size=3, erasure_code_profile='default', application_metadata={})
+PROFILE = {'k': '2', 'm': '2', 'plugin': 'jerasure', 'technique': 'reed_sol_van'}
+
+
+@pytest.mark.parametrize('live, item, words', [
+    ([pool('images')], dict(name='images', pgp_num=64), ['pgp_num (64)', 'pg_num of pool images (32, live)']),
+    ([pool('images')], dict(name='images', pg_num=16, pgp_num=32, pg_autoscale_mode='off'), ['pgp_num (32)', 'pg_num (16)']),
+    ([], dict(name='images', pgp_num=8), ['pgp_num needs pg_num', 'to be created']),
+    ([pool('images', size=2, min_size=1)], dict(name='images', min_size=3), ['min_size (3)', 'size of pool images (2, live)']),
+    ([pool('images', **EC_POOL)], dict(name='images', size=3), ['size of erasure-coded pool images is k+m = 4']),
+    ([pool('images', **EC_POOL)], dict(name='images', min_size=1), ['between k = 2 and k+m = 4', 'got 1']),
+    ([], dict(name='images', pool_type='erasure', erasure_profile='nosuch'), ["erasure_profile 'nosuch' does not exist",
+                                                                               'Profiles on this cluster: default']),
+    ([], dict(name='images', pool_type='erasure', size=3), ['k+m = 4', 'got 3']),
+    ([], dict(name='images', pool_type='erasure', min_size=5), ['between k = 2 and k+m = 4', 'got 5']),
+    ([], dict(name='images', erasure_profile='default'), ['erasure_profile is set', 'pool_type: erasure']),
+])
+def test_every_live_conflict_fails_before_any_write_in_both_modes(fake_cli, run, live, item, words):
+    """The conflicting pool is listed second: the first (new) pool must not be created either,
+    and check mode fails the same way as the real run."""
+    fake_cli.on('osd pool ls detail', out=live).on('osd pool', out='').on('pool init', out='')
+    fake_cli.on('osd erasure-code-profile ls', out=['default'])
+    fake_cli.on('osd erasure-code-profile get default', out=PROFILE)
+    for check in (True, False):
+        result, failed = run(ceph_pool, dict(pools=[dict(name='first', size=1, application='rbd'), item]), check=check)
+        assert failed, result
+        assert result['msg'].startswith('pools[1] (images): '), result['msg']
+        assert all(w in result['msg'] for w in words), result['msg']
+        assert writes(fake_cli) == []
+
+
+def test_check_mode_fails_like_the_real_run_for_size_min_size_and_profile(fake_cli, run):
+    fake_cli.on('osd pool ls detail', out=[pool('images', size=2, min_size=1)])
+    fake_cli.on('osd erasure-code-profile ls', out=['default'])
+    for args in (dict(name='images', size=11), dict(name='images', min_size=3),
+                 dict(name='ec', pool_type='erasure', erasure_profile='nosuch')):
+        real, real_failed = run(ceph_pool, args)
+        probe, probe_failed = run(ceph_pool, args, check=True)
+        assert real_failed and probe_failed and real['msg'] == probe['msg'], (real, probe)
+    assert writes(fake_cli) == []
+
+
+def test_profiles_are_read_only_when_an_erasure_pool_needs_them(fake_cli, run):
+    fake_cli.on('osd pool ls detail', out=[pool('images'), pool('ecdata', **EC_POOL)])
+    # Converged, replicated and erasure alike: one read.
+    result, failed = run(ceph_pool, dict(pools=[dict(name='images', size=3, min_size=2), dict(name='ecdata', size=4, min_size=3)]))
+    assert not failed and result['changed'] is False
+    assert len(fake_cli.calls) == 1
+    # A new erasure pool without size or min_size: the profile must exist (ls), k and m are not needed.
+    fake_cli.calls[:] = []
+    fake_cli.on('osd erasure-code-profile ls', out=['default'])
+    result, failed = run(ceph_pool, dict(name='ec2', pool_type='erasure'), check=True)
+    assert not failed and [c['words'][:3] for c in fake_cli.calls] == [['osd', 'pool', 'ls'], ['osd', 'erasure-code-profile', 'ls']]
+
+
+def test_a_new_erasure_pool_predicts_size_from_its_profile(fake_cli, run):
+    """size k+m and min_size k+1 are what the monitors give the pool: no set command is predicted,
+    and the real run (which reads the created pool) makes the same commands."""
+    created = pool('ec', pool_id=5, **EC_POOL)
+    fake_cli.on('osd pool ls detail', out=lambda: [created] if fake_cli.called('osd pool create') else [])
+    fake_cli.on('osd erasure-code-profile ls', out=['default']).on('osd erasure-code-profile get default', out=PROFILE)
+    fake_cli.on('osd pool create', out='')
+    args = dict(name='ec', pool_type='erasure', size=4, min_size=3)
+    probe, failed = run(ceph_pool, args, check=True)
+    assert not failed and probe['commands'] == ['ceph osd pool create ec --pool_type erasure --erasure_code_profile default']
+    real, failed = run(ceph_pool, args)
+    assert not failed and real['commands'] == probe['commands']
+    assert writes(fake_cli) == [['osd', 'pool', 'create', 'ec', '--pool_type', 'erasure', '--erasure_code_profile', 'default']]
+
+
+@pytest.mark.parametrize('word', ['inf', '-inf', 'nan', '-nan'])
+def test_a_poisoned_pool_elsewhere_does_not_break_the_module(fake_cli, run, word):
+    text = bare([pool('images'), pool('poisoned', pool_id=9, options={'target_size_ratio': 12345.5})], **{'12345.5': word})
+    fake_cli.on('osd pool ls detail', out=text)
+    result, failed = run(ceph_pool, dict(name='images', size=3, application='rbd'))
+    assert not failed and result['changed'] is False, result
+    result, failed = run(ceph_pool, dict(pools=[dict(name='images'), dict(name='poisoned')]))
+    assert not failed and result['changed'] is False, result
+    # The poisoned value is reported as text, so the result is valid JSON.
+    assert result['pools'][1]['pool']['target_size_ratio'] == {'-inf': '-inf', '-nan': 'nan'}.get(word, word)
+    json.dumps(result, allow_nan=False)
+
+
+@pytest.mark.parametrize('word', ['inf', 'nan'])
+def test_a_poisoned_ratio_is_repaired_and_then_converges(fake_cli, run, word):
+    fake_cli.on('osd pool ls detail', out=bare([pool('images', options={'target_size_ratio': 12345.5})], **{'12345.5': word}))
+    fake_cli.on('osd pool set', out='')
+    result, failed = run(ceph_pool, dict(name='images', target_size_ratio=0.1))
+    assert not failed and result['changed'] is True, result
+    assert writes(fake_cli) == [['osd', 'pool', 'set', 'images', 'target_size_ratio', '0.1']]
+    assert result['diff']['before']['target_size_ratio'] == word
+    json.dumps(result, allow_nan=False)
+    # What Ceph lists after the repair: the second run changes nothing.
+    fake_cli.calls[:] = []
+    fake_cli.on('osd pool ls detail', out=[pool('images', options={'target_size_ratio': 0.1})])
+    result, failed = run(ceph_pool, dict(name='images', target_size_ratio=0.1))
+    assert not failed and result['changed'] is False and writes(fake_cli) == [], result
+
+
+def test_rbd_pool_init_timeout_fails_names_the_step_and_a_rerun_completes(fake_cli, run):
+    """With an OSD not answering, rbd pool init enables the application (a monitor step), then times
+    out validating the pool and exits 0. The module fails, and the re-run sees a pool that lists
+    rbd but was never validated (no selfmanaged_snaps flag), so it runs rbd pool init again."""
+    half_done = pool('images', flags_names='hashpspool', application_metadata={'rbd': {}})
+    fake_cli.on('osd pool ls detail', out=lambda: [half_done] if fake_cli.called('osd pool create') else [])
+    fake_cli.on('osd pool create', out='').on('pool init', rc=0, err=TIMEOUT_ERR)
+    result, failed = run(ceph_pool, dict(name='images', size=3, application='rbd', connect_timeout=5))
+    assert failed, result
+    msg = result['msg']
+    assert msg.startswith('rbd pool init images failed: ') and 'connect_timeout=5s' in msg, msg
+    assert msg.count('un the task again') == 1, msg
+    assert 'was created' in msg and 'not initialised for RBD' in msg and 'Run the task again' in msg, msg
+    assert result['rc'] == 110
+
+    # Re-run: the pool exists with rbd listed but unvalidated; check mode predicts the init, the real run does it.
+    fake_cli.calls[:] = []
+    fake_cli.on('osd pool ls detail', out=[half_done]).on('pool init', out='')
+    probe, failed = run(ceph_pool, dict(name='images', size=3, application='rbd'), check=True)
+    assert not failed and probe['changed'] is True and probe['commands'] == ['rbd pool init images']
+    again, failed = run(ceph_pool, dict(name='images', size=3, application='rbd'))
+    assert not failed and again['changed'] is True and again['commands'] == ['rbd pool init images']
+    assert fake_cli.called('pool init images')
+
+
+def test_a_validated_rbd_pool_is_not_initialised_again(fake_cli, run):
+    fake_cli.on('osd pool ls detail', out=[pool('images'), pool('snaps', flags_names='hashpspool,pool_snaps')])
+    result, failed = run(ceph_pool, dict(application='rbd', pools=[dict(name='images'), dict(name='snaps')]))
+    assert not failed and result['changed'] is False and len(fake_cli.calls) == 1
+    # Without application: rbd the module does not look at validation at all.
+    fake_cli.on('osd pool ls detail', out=[pool('images', flags_names='hashpspool')])
+    result, failed = run(ceph_pool, dict(name='images'))
+    assert not failed and result['changed'] is False
+
+
+def test_rbd_pool_init_failing_otherwise_says_the_pool_state(fake_cli, run):
+    fake_cli.on('osd pool ls detail', out=[pool('images', application_metadata={})])
+    fake_cli.on('pool init', rc=1, err='rbd: error: pool missing required overwrite support\n')
+    result, failed = run(ceph_pool, dict(name='images', application='rbd'))
+    assert failed and result['msg'].startswith('rbd pool init images failed: rbd: error: pool missing'), result['msg']
+    assert 'Pool images exists' in result['msg'] and 'Run the task again' in result['msg']
+
+
+def test_a_timeout_in_the_middle_of_a_list_names_the_step_and_the_pool(fake_cli, run):
+    fake_cli.on('osd pool ls detail', out=[pool('images', size=2), pool('vms', pool_id=3, size=2)])
+    fake_cli.on('osd pool set images', out='')
+    fake_cli.on('osd pool set vms', rc=110, err='2026-01-01 monclient: hunting... \nerror (110) Connection timed out\n')
+    result, failed = run(ceph_pool, dict(size=3, connect_timeout=5, pools=[dict(name='images'), dict(name='vms')]))
+    assert failed and result['msg'].startswith('ceph osd pool set vms size failed: '), result['msg']
+    assert 'run the task again' in result['msg']
