@@ -33,23 +33,32 @@ attributes:
     description: It never changes anything.
 options:
   pool:
-    description: Pool of the image.
+    description:
+      - Pool of the image.
+      - Letters, digits, C(_), C(-) and C(.), starting with a letter, digit or C(_); at most 255 characters.
     type: str
     required: true
   name:
-    description: Name of the image.
+    description:
+      - Name of the image.
+      - Letters, digits, C(_), C(-) and C(.), starting with a letter, digit or C(_); at most 249 characters
+        (Ceph refuses longer image names).
     type: str
     required: true
     aliases: [image]
   namespace:
-    description: RBD namespace of the image inside O(pool).
+    description:
+      - RBD namespace of the image inside O(pool). Omit it for the pool's default namespace.
+      - Same characters as O(name); at most 64 characters (Ceph refuses longer namespace names).
     type: str
   list_children:
     description: Report the clones of each snapshot, in the C(children) list of each snapshot in RV(image).
     type: bool
     default: false
   must_exist:
-    description: Fail when the image does not exist. When V(false), RV(exists) says whether it does.
+    description:
+      - Fail when the image does not exist; the message says when it is the pool or the namespace that does not exist.
+      - When V(false), RV(exists) says whether the image exists (V(false) also when its pool or namespace does not).
     type: bool
     default: true
 requirements:
@@ -120,7 +129,8 @@ def main():
     check_names(module, pool=p['pool'], name=p['name'], namespace=p['namespace'])
     spec = image_spec(p['pool'], p['namespace'], p['name'])
     cli = CephCLI(module)
-    exists, dummy, image = read_image(cli, spec, p['pool'], p['namespace'], with_snapshots=True)
+    exists, dummy, image = read_image(cli, spec, p['pool'], p['namespace'], with_snapshots=True,
+                                      container_must_exist=p['must_exist'])
     if not exists:
         if p['must_exist']:
             module.fail_json(msg="RBD image %s does not exist." % spec)

@@ -16,10 +16,14 @@ description:
   - Defines a libvirt secret with a fixed UUID and usage type C(ceph), and stores a cephx key in it,
     so that QEMU can open RBD disks as that Ceph user.
   - An unchanged secret is neither redefined nor reported as changed. When nothing changes the module
-    starts one C(virsh) process, which reads both the definition and the value.
+    starts one C(virsh) process, which reads the definition, the value and the list of secrets (to find
+    a usage name already taken by another secret).
   - The key reaches C(virsh) on standard input, never on its command line.
   - Changing O(usage_name), O(private) or O(ephemeral) of an existing secret needs it undefined and
     defined again (libvirt refuses those changes in place); the module does that and stores O(value) again.
+    A usage name used by another secret fails the task before anything changes (in check mode too). If
+    defining the new form or storing the value fails all the same, the module defines the old secret again
+    with its old value (for a private secret, whose value cannot be read, with O(value)) and fails.
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 attributes:
@@ -37,7 +41,9 @@ attributes:
         module's back is not detected; see O(update_private_value).
 options:
   uuid:
-    description: UUID of the secret, the C(rbd_secret_uuid) that cinder.conf and nova.conf name.
+    description:
+      - UUID of the secret, the C(rbd_secret_uuid) that cinder.conf and nova.conf name.
+      - Exactly 32 hexadecimal digits in the 8-4-4-4-12 form, nothing before or after (no trailing newline).
     type: str
     required: true
   state:
@@ -54,9 +60,13 @@ options:
     description:
       - The usage name, for example V(client.cinder secret). libvirt allows one secret per usage name.
       - Required to create the secret; when omitted on an existing secret, its usage name is kept.
+      - Printable ASCII characters (space to C(~)), not starting or ending with a space. libvirt takes more
+        (newlines, any unicode), which C(virsh secret-list) cannot show faithfully; the module refuses them.
     type: str
   description:
-    description: Free text description stored with the secret.
+    description:
+      - Free text description stored with the secret.
+      - Any text without control characters (newline, tab...) and without characters XML cannot hold.
     type: str
   ephemeral:
     description: Keep the secret in memory only (lost when libvirtd restarts).
@@ -80,7 +90,7 @@ options:
     type: bool
     default: false
   uri:
-    description: The libvirt connection URI.
+    description: The libvirt connection URI. No control characters.
     type: str
     default: qemu:///system
   cli_prefix:
@@ -138,14 +148,53 @@ secret:
 '''
 
 import base64
+import re
 import xml.etree.ElementTree as ET
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
-    VirshCLI, cephx_key_bytes, check_uuid)
+    VirshCLI, cephx_key_bytes, check_uuid, control_problem)
 
 DEFINITION_KEYS = ('usage_type', 'usage_name', 'description', 'ephemeral', 'private')
 NOT_FOUND = ('Secret not found', 'no secret with matching uuid')
+# \Z, not $ (which also matches before a trailing newline).
+USAGE_NAME_RE = re.compile(r'^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?\Z')
+# What XML 1.0 cannot hold besides the control characters (control_problem refuses those).
+XML_INVALID_RE = re.compile(u'[\ud800-\udfff\ufffe\uffff]')
+# The dumped definition starts a line of its own; a usage name in the secret-list lines before it cannot.
+XML_START_RE = re.compile(r'^<secret[\s>]', re.MULTILINE)
+# A line of `virsh --quiet secret-list`: ' UUID   TYPE NAME'. virsh escapes what it cannot print as \xNN.
+LIST_LINE_RE = re.compile(r'^\s*([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\s+(\S+) (.*)\Z')
+ESCAPE_RE = re.compile(r'\\x([0-9a-fA-F]{2})')
+
+
+def text_problem(value, param):
+    """Why a text parameter is refused (control characters, or characters XML cannot hold), or None."""
+    problem = control_problem(value, param)
+    if problem:
+        return problem
+    if isinstance(value, str) and XML_INVALID_RE.search(value):
+        return "%s must not contain characters XML cannot hold (U+D800-U+DFFF, U+FFFE, U+FFFF)." % param
+    return None
+
+
+def input_problem(p):
+    """The first problem of the module's options, or None. Nothing has run yet."""
+    if p['usage_name'] is not None:
+        if not p['usage_name'].strip():
+            return "usage_name must not be empty."
+        if not USAGE_NAME_RE.match(p['usage_name']):
+            return ("usage_name %r is not accepted: use printable ASCII characters (space to '~'), not starting "
+                    "or ending with a space, such as 'client.cinder secret'." % p['usage_name'])
+    for key in ('description', 'uri'):
+        problem = text_problem(p[key], key)
+        if problem:
+            return problem
+    for index, word in enumerate(p['cli_prefix'] or []):
+        problem = text_problem(word, 'cli_prefix[%d]' % index)
+        if problem:
+            return problem
+    return None
 
 
 def parse_definition(xml_text):
@@ -173,33 +222,90 @@ def definition_xml(d):
     return ET.tostring(root, encoding='unicode')
 
 
-def read_secret(cli, uuid, want_value):
-    """Definition and (unless not needed or private) value, in one virsh process.
+def parse_list(text):
+    """[(uuid, usage_type, usage_name)] from `virsh --quiet secret-list` lines (\\xNN escapes undone)."""
+    found = []
+    for line in text.splitlines():
+        m = LIST_LINE_RE.match(line)
+        if m:
+            name = ESCAPE_RE.sub(lambda e: chr(int(e.group(1), 16)), m.group(3))
+            found.append((m.group(1).lower(), m.group(2), name))
+    return found
 
-    Returns (definition or None, value bytes or None, value_state) where value_state is
-    'set', 'none' (no value), 'private' or 'unread'.
+
+def read_secret(cli, uuid, want_value, want_list):
+    """Definition, value (unless not needed or private) and the list of secrets, in one virsh process.
+
+    Returns (definition or None, old XML text or None, value text or None, value_state, secrets) where
+    value_state is 'set', 'none' (no value), 'private' or 'unread' and secrets is parse_list's list.
     """
     script = 'secret-dumpxml %s' % uuid
+    if want_list:
+        script = 'secret-list; ' + script
     if want_value:
         script += '; secret-get-value %s' % uuid
     rc, out, err = cli.run('virsh', [script], check_rc=False)
-    if any(m in err for m in NOT_FOUND) and '<secret' not in out:
-        return None, None, 'none'
-    end = out.find('</secret>')
+    if want_list and 'Failed to list secrets' in err:
+        cli.fail(cli.argv('virsh', ['secret-list']), rc, '', err, 'virsh secret-list')
+    start = XML_START_RE.search(out)
+    secrets = parse_list(out[:start.start()] if start else out) if want_list else []
+    if start is None and any(m in err for m in NOT_FOUND):
+        return None, None, None, 'none', secrets
+    end = out.find('</secret>', start.start()) if start else -1
     if end < 0:
         cli.fail(cli.argv('virsh', ['secret-dumpxml', uuid]), rc, '', err, 'virsh secret-dumpxml')
     end += len('</secret>')
-    definition = parse_definition(out[:end])
+    old_xml = out[start.start():end]
+    try:
+        definition = parse_definition(old_xml)
+    except ET.ParseError as e:
+        cli.module.fail_json(msg="virsh secret-dumpxml %s printed XML that could not be read: %s" % (uuid, e))
     if not want_value:
-        return definition, None, 'unread'
+        return definition, old_xml, None, 'unread', secrets
     rest = out[end:].strip()
     if rest:
-        return definition, rest, 'set'
+        return definition, old_xml, rest, 'set', secrets
     if 'is private' in err:
-        return definition, None, 'private'
+        return definition, old_xml, None, 'private', secrets
     if 'does not have a value' in err:
-        return definition, None, 'none'
+        return definition, old_xml, None, 'none', secrets
     cli.fail(cli.argv('virsh', [script]), rc, '', err, 'virsh secret-get-value')
+
+
+def usage_owner(secrets, uuid, usage_type, usage_name):
+    """The UUID of another secret that holds this usage, or None."""
+    for other, other_type, other_name in secrets:
+        if other != uuid and other_type == usage_type and other_name == usage_name:
+            return other
+    return None
+
+
+def last_line(err):
+    lines = (err or '').strip().splitlines()
+    return lines[-1] if lines else 'no error text'
+
+
+def define(cli, xml_text):
+    return cli.run('virsh', ['secret-define', '--file', '/dev/stdin'], data=xml_text, check_rc=False)
+
+
+def set_value(cli, uuid, b64_text):
+    return cli.run('virsh', ['secret-set-value', '--secret', uuid, '--file', '/dev/stdin'], data=b64_text,
+                   check_rc=False)
+
+
+def restore(cli, uuid, old_xml, old_value):
+    """Put the old secret back after a failed replacement: its definition, then its value (stdin only).
+    Returns None, or what failed."""
+    cli.run('virsh', ['secret-undefine', uuid], check_rc=False)
+    rc, out, err = define(cli, old_xml)
+    if rc != 0:
+        return "defining the old secret again failed: %s" % last_line(err)
+    if old_value is not None:
+        rc, out, err = set_value(cli, uuid, old_value)
+        if rc != 0:
+            return "storing the old value again failed: %s" % last_line(err)
+    return None
 
 
 def main():
@@ -224,15 +330,17 @@ def main():
     want_raw = None
     if p['value'] is not None:
         want_raw = cephx_key_bytes(module, p['value'], 'value')
-    if p['usage_name'] is not None and not p['usage_name'].strip():
-        module.fail_json(msg="usage_name must not be empty.")
+    problem = input_problem(p)
+    if problem:
+        module.fail_json(msg=problem)
     cli = VirshCLI(module)
 
-    have, live_value, value_state = read_secret(cli, uuid, want_raw is not None and p['state'] == 'present')
+    present = p['state'] == 'present'
+    have, old_xml, live_value, value_state, secrets = read_secret(cli, uuid, want_raw is not None and present, present)
     if live_value is not None:
         module.no_log_values.add(live_value)
 
-    if p['state'] == 'absent':
+    if not present:
         if have and not module.check_mode:
             cli.run('virsh', ['secret-undefine', uuid])
         module.exit_json(changed=bool(have), secret={},
@@ -246,48 +354,72 @@ def main():
                 description=p['description'] if p['description'] is not None else (have or {}).get('description'),
                 ephemeral=p['ephemeral'], private=p['private'])
     redefine = have is not None and any(have[k] != want[k] for k in ('usage_type', 'usage_name', 'ephemeral', 'private'))
-    define = have is None or redefine or have['description'] != want['description']
+    define_it = have is None or redefine or have['description'] != want['description']
     if redefine and want_raw is None and value_state != 'none':
         module.fail_json(msg="Secret %s must be undefined and defined again to change its usage, ephemeral or "
                              "private setting, which loses its value: give value so it can be stored again." % uuid)
+    # libvirt allows one secret per usage: refuse before anything changes (and in check mode), instead
+    # of undefining this secret and then failing to define its replacement.
+    owner = usage_owner(secrets, uuid, want['usage_type'], want['usage_name']) if define_it else None
+    if owner:
+        module.fail_json(msg="usage_name %r is already used by libvirt secret %s; libvirt allows one secret per "
+                             "usage name. Undefine that secret, pick another usage_name, or manage secret %s. "
+                             "Nothing was changed." % (want['usage_name'], owner, owner))
 
     if want_raw is None:
-        set_value = False
+        set_it = False
     elif have is None or redefine:
-        set_value = True
+        set_it = True
     elif value_state == 'private':
-        set_value = p['update_private_value']
+        set_it = p['update_private_value']
     elif value_state == 'none':
-        set_value = True
+        set_it = True
     else:
         try:
-            set_value = base64.b64decode(live_value) != want_raw
+            set_it = base64.b64decode(live_value) != want_raw
         except (ValueError, TypeError):
-            set_value = True
+            set_it = True
 
     if not module.check_mode:
+        want_text = base64.b64encode(want_raw).decode('ascii') if want_raw is not None else None
+        # What puts the old state back if a step after the undefine fails: the old XML and its value
+        # (a private value cannot be read: the wanted one stands in for it, as the module assumes it current).
+        old_value = live_value if value_state == 'set' else want_text if value_state == 'private' else None
         if redefine:
             cli.run('virsh', ['secret-undefine', uuid])
-        if define:
-            rc, out, err = cli.run('virsh', ['secret-define', '--file', '/dev/stdin'],
-                                   data=definition_xml(want), check_rc=False)
-            if rc != 0:
-                if 'already defined for use with' in err:
-                    module.fail_json(msg="usage_name %r is already used by another libvirt secret; libvirt allows one "
-                                         "secret per usage name. Undefine it or pick its UUID." % want['usage_name'],
-                                     rc=rc, stderr=err)
-                cli.fail(cli.argv('virsh', ['secret-define', '--file', '/dev/stdin']), rc, out, err,
-                         'virsh secret-define')
-        if set_value:
-            cli.run('virsh', ['secret-set-value', '--secret', uuid, '--file', '/dev/stdin'],
-                    data=base64.b64encode(want_raw).decode('ascii'), what='virsh secret-set-value')
+        for step in ('define', 'value'):
+            if step == 'define' and define_it:
+                rc, out, err = define(cli, definition_xml(want))
+                what = 'virsh secret-define'
+            elif step == 'value' and set_it:
+                rc, out, err = set_value(cli, uuid, want_text)
+                what = 'virsh secret-set-value'
+            else:
+                continue
+            if rc == 0:
+                continue
+            msg = "%s failed: %s" % (what, cli.unreachable_hint(rc, err) or last_line(err))
+            if 'already defined for use with' in (err or ''):
+                msg = ("usage_name %r is already used by another libvirt secret; libvirt allows one secret per usage "
+                       "name. Undefine it or pick its UUID (%s)" % (want['usage_name'], last_line(err)))
+            if redefine:
+                trouble = restore(cli, uuid, old_xml, old_value)
+                if trouble:
+                    msg += ("; putting the old secret back failed too (%s): define it again from this XML and "
+                            "store its value: %s" % (trouble, old_xml))
+                else:
+                    msg += "; the old definition and value of secret %s were put back, nothing changed" % uuid
+            elif have is None and step == 'value':
+                cli.run('virsh', ['secret-undefine', uuid], check_rc=False)
+                msg += "; the new secret %s was undefined again, nothing changed" % uuid
+            module.fail_json(msg=msg + '.', rc=rc, stderr=err)
 
     has_value = bool(want_raw is not None or value_state in ('set', 'private', 'unread'))
     after = dict(want, has_value=has_value)
     before = dict(have, has_value=value_state in ('set', 'private', 'unread')) if have else {}
-    if have and set_value and value_state != 'none':
+    if have and set_it and value_state != 'none':
         before['value'], after['value'] = 'old value (not shown)', 'new value (not shown)'
-    changed = define or set_value
+    changed = define_it or set_it
     secret = dict((k, v) for k, v in after.items() if k != 'value')
     module.exit_json(changed=changed, secret=secret, diff=dict(before=before, after=after))
 

@@ -18,7 +18,7 @@ KEY_A = base64.b64encode(b'\x01' * 12 + b'A' * 16).decode()
 KEY_B = base64.b64encode(b'\x01' * 12 + b'B' * 16).decode()
 XML = ("<secret ephemeral='no' private='%s'>\n  <uuid>" + UUID + "</uuid>\n  <usage type='ceph'>\n"
        "    <name>client.cinder secret</name>\n  </usage>\n</secret>\n")
-READ = 'secret-dumpxml %s; secret-get-value %s' % (UUID, UUID)
+READ = 'secret-list; secret-dumpxml %s; secret-get-value %s' % (UUID, UUID)
 
 
 @pytest.fixture
@@ -91,3 +91,182 @@ def test_private_flag_change_redefines(cli, run):
 def test_bad_input(cli, run, kw, word):
     result, failed = run(virsh_secret, args(**kw))
     assert failed and word in result['msg'] and cli.calls == []
+
+
+# Issue 16: bad input refused before anything runs, a usage name taken by another secret refused before
+# anything changes, and a failed replacement puts the old secret back.
+
+OTHER = '11111111-2222-3333-4444-555555555555'
+LIST = " %s   ceph client.cinder secret\n" % UUID
+TAKEN = " %s   ceph client.glance secret\n" % OTHER
+MISSING_ERR = "error: failed to get secret '%s'\nerror: Secret not found: no secret with matching uuid '%s'" % (UUID, UUID)
+
+
+def scripted(cli, words, answers):
+    """Answer the commands starting with words from answers (rc, out, err), in order, then as registered."""
+    original = cli.run_command
+    queue = list(answers)
+
+    def run_command(argv, data=None, **kwargs):
+        result = original(argv, data=data, **kwargs)
+        if cli.calls[-1]['words'][:len(words)] == words and queue:
+            return queue.pop(0)
+        return result
+    cli.run_command = run_command
+
+
+@pytest.mark.parametrize('kw, word', [
+    (dict(uuid=UUID + '\n'), 'uuid'),
+    (dict(uuid=' ' + UUID), 'uuid'),
+    (dict(uuid=''), 'uuid'),
+    (dict(usage_name='client.cinder secret\n'), 'usage_name'),
+    (dict(usage_name='client\tcinder'), 'usage_name'),
+    (dict(usage_name=' client.cinder secret'), 'usage_name'),
+    (dict(usage_name='client.cinder secret '), 'usage_name'),
+    (dict(usage_name=''), 'usage_name'),
+    (dict(usage_name=u'cl\u00efent secret'), 'usage_name'),
+    (dict(usage_name=u'a\u2028b'), 'usage_name'),
+    (dict(description='line one\nline two'), 'description'),
+    (dict(description='nul\x00'), 'description'),
+    (dict(description=u'bad \ufffe'), 'description'),
+    (dict(uri='qemu:///system\n'), 'uri'),
+    (dict(cli_prefix=['docker', 'exec\n']), 'cli_prefix[1]'),
+    (dict(value=''), 'value'),
+    (dict(value=u'\u00e9t\u00e9'), 'value'),
+])
+def test_bad_input_refused_before_any_virsh(cli, run, kw, word):
+    for check in (False, True):
+        result, failed = run(virsh_secret, args(**kw), check=check)
+        assert failed and word in result['msg'], result
+        assert cli.calls == []
+
+
+def test_uuid_with_trailing_newline_is_refused_by_check_uuid():
+    from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import UUID_RE
+    assert UUID_RE.match(UUID) and not UUID_RE.match(UUID + '\n')
+
+
+@pytest.mark.parametrize('kw', [
+    dict(usage_name='x' * 100000),
+    dict(description=u'\u00fcnic\u00f6de \u2603 ' * 1000),
+    dict(usage_name='a/b@c <&> "quoted" \'single\''),
+])
+def test_odd_but_valid_input_is_defined_without_traceback(cli, run, kw):
+    cli.on([READ], rc=1, err=MISSING_ERR).on('secret-define').on('secret-set-value')
+    result, failed = run(virsh_secret, args(**kw))
+    assert not failed and result['changed'] is True
+    assert cli.calls[1]['data'].startswith('<secret')
+
+
+def test_usage_change_to_a_taken_name_fails_before_anything_changes(cli, run):
+    cli.on([READ], out=LIST + TAKEN + (XML % 'no') + KEY_A)
+    for check in (True, False):
+        result, failed = run(virsh_secret, args(usage_name='client.glance secret'), check=check)
+        assert failed and OTHER in result['msg'] and 'usage_name' in result['msg'], result
+        assert [c['words'][0] for c in cli.calls] == [READ], 'nothing may run after the read'
+        del cli.calls[:]
+
+
+def test_new_secret_with_a_taken_usage_name_fails_before_anything_changes(cli, run):
+    cli.on([READ], rc=1, out=TAKEN, err=MISSING_ERR)
+    for check in (True, False):
+        result, failed = run(virsh_secret, args(usage_name='client.glance secret'), check=check)
+        assert failed and OTHER in result['msg']
+        assert len(cli.calls) == 1
+        del cli.calls[:]
+
+
+def test_escaped_usage_names_in_the_list_are_read_back():
+    listed = virsh_secret.parse_list(' %s   ceph back\\slash \\x5cx0a\n %s   volume /x/y\n' % (OTHER, UUID))
+    assert listed == [(OTHER, 'ceph', 'back\\slash \\x0a'), (UUID, 'volume', '/x/y')]
+
+
+def test_same_usage_on_another_usage_type_is_no_conflict(cli, run):
+    cli.on([READ], rc=1, out=' %s   volume client.cinder secret\n' % OTHER, err=MISSING_ERR)
+    cli.on('secret-define').on('secret-set-value')
+    result, failed = run(virsh_secret, args())
+    assert not failed and result['changed'] is True
+
+
+def old_secret_is_put_back(cli, old_value):
+    """The calls after the failed step: undefine, define the old XML, store the old value on stdin."""
+    words = [c['words'][0] for c in cli.calls]
+    assert words[-3:] == ['secret-undefine', 'secret-define', 'secret-set-value'], words
+    assert cli.calls[-2]['data'] == (XML % 'no').strip()
+    assert cli.calls[-1]['data'] == old_value
+    assert cli.calls[-1]['words'] == ['secret-set-value', '--secret', UUID, '--file', '/dev/stdin']
+
+
+def test_failed_define_after_undefine_puts_the_old_secret_back(cli, run):
+    cli.on([READ], out=LIST + (XML % 'no') + KEY_B)
+    cli.on('secret-undefine').on('secret-define').on('secret-set-value')
+    scripted(cli, ['secret-define'], [(1, '', "error: operation failed: a secret with UUID %s is already defined for "
+                                                 "use with client.new secret" % OTHER)])
+    result, failed = run(virsh_secret, args(usage_name='client.new secret'))
+    assert failed and 'put back' in result['msg'], result
+    assert [c['words'][0] for c in cli.calls] == [READ, 'secret-undefine', 'secret-define',
+                                                  'secret-undefine', 'secret-define', 'secret-set-value']
+    old_secret_is_put_back(cli, KEY_B)
+    assert KEY_A not in str(result) and KEY_B not in str(result)
+
+
+def test_failed_value_after_redefine_puts_the_old_secret_back(cli, run):
+    cli.on([READ], out=LIST + (XML % 'no') + KEY_B)
+    cli.on('secret-undefine').on('secret-define').on('secret-set-value')
+    scripted(cli, ['secret-set-value'], [(1, '', 'error: internal error: no space left')])
+    result, failed = run(virsh_secret, args(usage_name='client.new secret'))
+    assert failed and 'secret-set-value failed' in result['msg'] and 'put back' in result['msg'], result
+    assert [c['words'][0] for c in cli.calls] == [READ, 'secret-undefine', 'secret-define', 'secret-set-value',
+                                                  'secret-undefine', 'secret-define', 'secret-set-value']
+    old_secret_is_put_back(cli, KEY_B)
+
+
+def test_private_secret_is_put_back_with_the_given_value(cli, run):
+    cli.on([READ], rc=1, out=LIST + (XML % 'yes'), err='error: Invalid secret: secret is private')
+    cli.on('secret-undefine').on('secret-define').on('secret-set-value')
+    scripted(cli, ['secret-define'], [(1, '', 'error: boom')])
+    result, failed = run(virsh_secret, args(usage_name='client.new secret', private=True))
+    assert failed and 'put back' in result['msg']
+    assert cli.calls[-2]['data'] == (XML % 'yes').strip() and cli.calls[-1]['data'] == KEY_A
+
+
+def test_failed_restore_says_so_with_the_old_xml_and_no_key(cli, run):
+    cli.on([READ], out=LIST + (XML % 'no') + KEY_B)
+    cli.on('secret-undefine').on('secret-define').on('secret-set-value')
+    scripted(cli, ['secret-define'], [(1, '', 'error: boom'), (1, '', 'error: still boom')])
+    result, failed = run(virsh_secret, args(usage_name='client.new secret'))
+    assert failed and 'failed too' in result['msg'] and 'still boom' in result['msg']
+    assert "<name>client.cinder secret</name>" in result['msg']
+    assert KEY_A not in str(result) and KEY_B not in str(result)
+
+
+def test_new_secret_whose_value_fails_is_undefined_again(cli, run):
+    cli.on([READ], rc=1, err=MISSING_ERR).on('secret-define').on('secret-set-value', rc=1, err='error: boom')
+    cli.on('secret-undefine')
+    result, failed = run(virsh_secret, args())
+    assert failed and 'undefined again' in result['msg']
+    assert [c['words'][0] for c in cli.calls] == [READ, 'secret-define', 'secret-set-value', 'secret-undefine']
+
+
+def test_unreadable_xml_is_a_clear_failure(cli, run):
+    cli.on([READ], out='<secret ephemeral="no"><uuid>x</uuid>\n</secret>'.replace('<uuid>x</uuid>', '<uuid>x</uid>'))
+    result, failed = run(virsh_secret, args())
+    assert failed and 'could not be read' in result['msg']
+
+
+def test_failed_secret_list_is_a_clear_failure(cli, run):
+    cli.on([READ], rc=1, err='error: Failed to list secrets\nerror: access denied')
+    result, failed = run(virsh_secret, args())
+    assert failed and 'secret-list' in result['msg']
+
+
+def test_absent_does_not_list(cli, run):
+    cli.on(['secret-dumpxml %s' % UUID], out=XML % 'no').on('secret-undefine')
+    result, failed = run(virsh_secret, dict(uuid=UUID, state='absent'))
+    assert result['changed'] is True and [c['words'][0] for c in cli.calls] == ['secret-dumpxml %s' % UUID,
+                                                                               'secret-undefine']
+
+
+@pytest.mark.parametrize('value', [u'a\ud800', u'\udfff', u'x\uffff'])
+def test_text_xml_cannot_hold_is_refused(value):
+    assert 'XML' in virsh_secret.text_problem(value, 'description')
