@@ -20,7 +20,7 @@ description:
     however many pools it manages, plus one C(ceph osd crush rule dump) when a O(crush_rule) is set.
   - For O(application=rbd) a pool without the C(rbd) application is initialised with C(rbd pool init).
     So is a pool that lists C(rbd) but was never validated for RBD (its C(selfmanaged_snaps) flag is
-    missing, as after an C(rbd pool init) that an OSD did not answer): a re-run completes that work.
+    missing, as after an C(rbd pool init) that an OSD did not answer); a re-run completes that work.
   - Every item of a call is checked before the first change, against the options alone and against
     the one read of the cluster (live sizes, PG counts, pool types, CRUSH rules, erasure-code
     profiles). Check mode fails the same way the real run does.
@@ -94,7 +94,7 @@ options:
     description:
       - Number of placement groups for placement, from V(1) to V(65536). Must not exceed O(pg_num), or the
         live C(pg_num) of the pool when O(pg_num) is not set.
-      - For a pool to be created it needs O(pg_num): the default C(pg_num) is the monitors' and not known before.
+      - For a pool to be created it needs O(pg_num), as the default C(pg_num) is the monitors' and not known before.
     type: int
   pg_autoscale_mode:
     description: The PG autoscaler mode of the pool.
@@ -104,7 +104,7 @@ options:
     description:
       - Number of replicas (replicated pools), from V(1) to V(10) (the monitors refuse more). V(1) is passed
         with the confirmation flag Ceph asks for; the monitors still need C(mon_allow_pool_size_one).
-      - The size of an erasure-coded pool is C(k+m) of its profile and cannot be changed: for such a pool
+      - The size of an erasure-coded pool is C(k+m) of its profile and cannot be changed; for such a pool
         only that value is accepted.
     type: int
   min_size:
@@ -491,8 +491,8 @@ class Cluster(object):
         self.reread()
         self.read_profiles(pools)
 
-    def reread(self):
-        dummy, pools, dummy2 = self.cli.ceph_json(['osd', 'pool', 'ls', 'detail'])
+    def reread(self, what=None):
+        dummy, pools, dummy2 = self.cli.ceph_json(['osd', 'pool', 'ls', 'detail'], what=what)
         self.raw = dict((x['pool_name'], x) for x in pools or [])
 
     def state(self, name):
@@ -660,7 +660,7 @@ def ensure_pool(module, cli, cluster, p):
         commands.append([str(c) for c in create])
         if not module.check_mode:
             cli.ceph(create, what=step(commands[0]))
-            cluster.reread()
+            cluster.reread(what='ceph osd pool ls detail, reading pool %s after its creation,' % name)
             have = cluster.state(name)
             if have is None:
                 module.fail_json(msg="pool %s was created but is not listed by 'ceph osd pool ls detail'." % name)

@@ -116,6 +116,8 @@ def test_delete_needs_confirmation_and_mon_permission(cluster):
 
 
 def test_bad_input_fails_clearly_and_changes_nothing(cluster):
+    # A live pool to conflict with: size 1, pg_num 8.
+    assert not run_module('ceph_pool', pool_args(cluster, name='liveconf', size=1, pg_num=8, pg_autoscale_mode='off')).get('failed')
     before = cluster.snapshot()
     cases = [
         (dict(name='bad/name'), 'name'),
@@ -123,12 +125,32 @@ def test_bad_input_fails_clearly_and_changes_nothing(cluster):
         (dict(name='norule', crush_rule='no-such-rule'), 'crush_rule'),
         (dict(name='sizes', size=1, min_size=2), 'min_size'),
         (dict(name='pgp', pg_num=8, pgp_num=16), 'pgp_num'),
+        # Issue 16: a trailing newline used to create 'acc-bad-nl\n'; nan poisoned later reads.
+        # (The other names and ranges are covered by the unit tests.)
+        (dict(name='acc-bad-nl\n'), 'name must not contain control characters'),
+        (dict(name='ratio', target_size_ratio='nan'), 'target_size_ratio must be a finite number'),
+        (dict(name='quota', max_bytes=2 ** 63), 'max_bytes must be at most 9223372036854775807'),
     ]
-    for extra, word in cases:
+    # Check mode must fail like the real run for these (issue 16, class 5).
+    both_modes = [
+        (dict(name='big', size=11), 'size must be at most 10'),
+        (dict(name='liveconf', min_size=2), 'must not exceed the size of pool liveconf (1, live)'),
+        (dict(name='ecnew', pool_type='erasure', erasure_profile='no-such-profile'), "erasure_profile 'no-such-profile' does not exist"),
+        # A bad later item: the first (new) pool is not created either.
+        (dict(pools=[dict(name='list-first', size=1), dict(name='liveconf', pgp_num=64)]),
+         'pools[1] (liveconf): pgp_num (64) must not exceed the pg_num of pool liveconf (8, live)'),
+    ]
+    for extra, word in cases + both_modes:
         result = run_module('ceph_pool', pool_args(cluster, **extra))
         assert result.get('failed'), (extra, result)
         assert word in result['msg'], (extra, result['msg'])
+        assert 'Traceback' not in result.output
+        if (extra, word) in both_modes:
+            probe = run_module('ceph_pool', pool_args(cluster, **extra), check=True)
+            assert probe.get('failed') and probe['msg'] == result['msg'], (extra, probe)
     assert cluster.snapshot() == before
+    names = cluster.ceph('osd', 'pool', 'ls').splitlines()
+    assert 'list-first' not in names and not [n for n in names if n.startswith('acc-bad-nl')]
 
 
 def test_unreachable_monitor_fails_within_the_timeout(cluster, tmp_path):
