@@ -174,3 +174,140 @@ def test_a_secret_given_in_a_list_never_shows_even_without_no_log(cluster):
     assert 'changed: [localhost]' in loud.output
     assert cluster.auth('client.list-vault')['key'] == secret
     assert secret not in loud.output
+
+
+# Hardening (issue 16): every bad input refused before anything changes, in check mode as in a real run.
+
+def no_traceback(result):
+    assert 'Traceback' not in result.output and 'MODULE FAILURE' not in result.output, result.output
+
+
+def entity_names(cluster):
+    return [e['entity'] for e in cluster.json('ceph', 'auth', 'ls')['auth_dump']]
+
+
+def test_an_entity_name_with_a_newline_is_refused_and_not_created(cluster):
+    before = cluster.snapshot()
+    for check in (True, False):
+        for args in (dict(name='client.int-nl\n', caps={'mon': 'allow r'}),
+                     dict(users=[dict(name='client.int-nl-ok', caps={'mon': 'allow r'}),
+                                 dict(name='client.int-nl\n', caps={'mon': 'allow r'})])):
+            result = run_module('ceph_key', key_args(cluster, **args), check=check)
+            assert result.get('failed') and 'name' in result['msg'] and 'client.int-nl\\n' in result['msg'], result
+            no_traceback(result)
+    assert not [e for e in entity_names(cluster) if e.startswith('client.int-nl')]
+    assert cluster.snapshot() == before
+
+
+def test_a_newline_in_a_cap_string_is_refused(cluster):
+    before = cluster.snapshot()
+    caps = {'mon': 'profile rbd', 'osd': 'profile rbd pool=images\ncaps mgr = "allow *"'}
+    for check in (True, False):
+        for args in (dict(name='client.int-capnl', caps=caps, secret=fresh_key()),
+                     dict(users=[dict(name='client.int-capnl-ok', caps={'mon': 'allow r'}),
+                                 dict(name='client.int-capnl', caps=caps)])):
+            result = run_module('ceph_key', key_args(cluster, **args), check=check)
+            assert result.get('failed') and 'caps.osd' in result['msg'], result
+            no_traceback(result)
+    assert cluster.auth('client.int-capnl') is None and cluster.auth('client.int-capnl-ok') is None
+    assert cluster.snapshot() == before
+
+
+def test_keyring_file_problems_fail_before_the_user_is_created(cluster, tmp_path):
+    # (Control characters and bad modes are refused by the same local check: unit tests.)
+    os.chmod(str(tmp_path), 0o755)
+    cases = [
+        (dict(dest=str(tmp_path / 'missing' / 'k')), ['dest', 'does not exist']),
+        (dict(dest=str(tmp_path)), ['dest', 'is a directory']),
+        (dict(dest=str(tmp_path / 'k'), owner='no-such-user-int'), ['owner', 'does not exist']),
+        (dict(dest=str(tmp_path / 'k'), group='no-such-group-int'), ['group', 'does not exist']),
+    ]
+    before = cluster.snapshot()
+    for extra, words in cases:
+        for check in (True, False):
+            result = run_module('ceph_key', key_args(cluster, name='client.int-dest', caps={'mon': 'allow r'},
+                                                     **extra), check=check)
+            assert result.get('failed') and all(w in result['msg'] for w in words), (extra, result)
+            no_traceback(result)
+            assert cluster.auth('client.int-dest') is None, (extra, check)
+    assert os.listdir(str(tmp_path)) == []
+    assert cluster.snapshot() == before
+
+
+def test_state_absent_with_dest_a_directory_is_refused_and_the_user_kept(cluster, tmp_path):
+    assert run_module('ceph_key', key_args(cluster, name='client.int-keep', caps={'mon': 'allow r'}))['changed']
+    kept = cluster.auth('client.int-keep')
+    for check in (True, False):
+        result = run_module('ceph_key', key_args(cluster, name='client.int-keep', state='absent', dest=str(tmp_path)),
+                            check=check)
+        assert result.get('failed') and 'dest' in result['msg'] and 'is a directory' in result['msg'], result
+        no_traceback(result)
+    assert cluster.auth('client.int-keep') == kept and tmp_path.is_dir()
+
+
+def test_keyring_path_a_directory_is_refused_and_no_file_is_touched(cluster, tmp_path):
+    key = fresh_key()
+    first = tmp_path / 'ceph.client.first.keyring'
+    (tmp_path / 'ceph').mkdir()
+    keyrings = [dict(path=str(first), entity='client.first', key=key),
+                dict(path=str(tmp_path / 'ceph'), entity='client.second', key=key)]
+    for check in (True, False):
+        result = run_module('ceph_keyring', dict(keyrings=keyrings), check=check)
+        assert result.get('failed') and 'keyrings[1]' in result['msg'] and 'is a directory' in result['msg'], result
+        no_traceback(result)
+        assert key not in result.output
+    assert sorted(os.listdir(str(tmp_path))) == ['ceph'] and os.listdir(str(tmp_path / 'ceph')) == []
+
+
+def test_empty_caps_on_an_entity_with_caps_fails_the_same_in_both_modes(cluster):
+    assert run_module('ceph_key', key_args(cluster, name='client.int-nocaps', caps={'mon': 'allow r'}))['changed']
+    kept = cluster.auth('client.int-nocaps')
+    # What Ceph itself says to 'auth caps' without caps: the module cannot take every cap away in place.
+    proc = cluster.run('ceph', 'auth', 'caps', 'client.int-nocaps')
+    assert proc.returncode != 0
+    results = [run_module('ceph_key', key_args(cluster, name='client.int-nocaps', caps={}), check=check)
+               for check in (True, False)]
+    for result in results:
+        assert result.get('failed') and 'caps: {}' in result['msg'], result
+        no_traceback(result)
+    assert results[0]['msg'] == results[1]['msg']
+    assert cluster.auth('client.int-nocaps') == kept
+
+
+def test_a_new_entity_with_empty_caps_or_a_secret_and_no_caps_is_created(cluster):
+    # Ceph's 'auth import' refuses an entry without caps; check mode and the real run agree that it works.
+    secret = fresh_key()
+    converge('ceph_key', key_args(cluster, name='client.int-bare', secret=secret),
+             lambda: cluster.auth('client.int-bare'), lambda e: e == {'entity': 'client.int-bare', 'key': secret,
+                                                                    'caps': {}})
+    converge('ceph_key', key_args(cluster, name='client.int-empty', caps={}),
+             lambda: cluster.auth('client.int-empty'), lambda e: e is not None and e['caps'] == {})
+
+
+def test_a_new_key_for_an_entity_without_caps_fails_the_same_in_both_modes(cluster):
+    first = fresh_key()
+    assert run_module('ceph_key', key_args(cluster, name='client.int-bare2', secret=first))['changed']
+    second = fresh_key()
+    results = [run_module('ceph_key', key_args(cluster, name='client.int-bare2', secret=second), check=check)
+               for check in (True, False)]
+    for result in results:
+        assert result.get('failed') and 'secret' in result['msg'] and 'caps' in result['msg'], result
+        no_traceback(result)
+        assert first not in result.output and second not in result.output
+    assert cluster.auth('client.int-bare2')['key'] == first
+    # With caps, the new key goes in.
+    assert run_module('ceph_key', key_args(cluster, name='client.int-bare2', secret=second,
+                                           caps={'mon': 'allow r'}))['changed']
+    assert cluster.auth('client.int-bare2') == {'entity': 'client.int-bare2', 'key': second,
+                                                'caps': {'mon': 'allow r'}}
+
+
+def test_a_later_item_the_cluster_would_refuse_fails_before_the_first_write(cluster):
+    assert run_module('ceph_key', key_args(cluster, name='client.int-later', caps={'mon': 'allow r'}))['changed']
+    before = cluster.snapshot()
+    users = [dict(name='client.int-later-new', caps={'mon': 'allow r'}), dict(name='client.int-later', caps={})]
+    for check in (True, False):
+        result = run_module('ceph_key', key_args(cluster, users=users), check=check)
+        assert result.get('failed') and 'users[1] (client.int-later)' in result['msg'], result
+    assert cluster.auth('client.int-later-new') is None
+    assert cluster.snapshot() == before
