@@ -258,8 +258,8 @@ class CephCLI(CLIRunner):
             return None
         again = "nothing after this step ran; run the task again once the cluster answers and it completes the work"
         if 'monclient' in err or "couldn't connect" in err or err.strip() == 'timed out' or 'error connecting' in err:
-            return ("could not reach the Ceph monitors within connect_timeout=%ds "
-                    "(check conf, mon_host, the network and the client keyring); %s" % (self.timeout, again))
+            return ("could not reach the Ceph monitors within connect_timeout=%ds (are they running and in "
+                    "quorum? check conf, mon_host, the network and the client keyring); %s" % (self.timeout, again))
         return ("the monitors or OSDs did not answer within connect_timeout=%ds (are they running, and are the "
                 "placement groups of the pools involved active? see 'ceph health detail'); %s" % (self.timeout, again))
 
