@@ -133,3 +133,51 @@ def test_inactive_pool_fails_within_the_timeout_instead_of_hanging(pools):
         pools.ceph('config', 'set', 'mon', 'mon_allow_pool_delete', 'true')
         pools.ceph('osd', 'pool', 'delete', 'stuck', 'stuck', '--yes-i-really-really-mean-it')
         pools.ceph('config', 'set', 'mon', 'mon_allow_pool_delete', 'false')
+
+
+# Issue 16: bad names never reach the cluster; a missing pool, a missing clone parent and a size
+# past the object-map limit fail in check mode exactly as in a real run.
+
+def test_name_ending_in_newline_is_refused(pools):
+    before = pools.snapshot()
+    listed = pools.run('rbd', 'ls', 'rbdimages').stdout
+    # Both modes for the image name; a real run (the one that could write) for the others.
+    for extra, check in ((dict(name='nl\n'), True), (dict(name='nl\n'), False),
+                         (dict(name='nl', snapshots=[dict(name='s\n')]), False),
+                         (dict(name='nl', namespace='ns\n'), False), (dict(name='nl', size='8M\n'), False)):
+        args = image_args(pools, **dict(dict(pool='rbdimages', size='8M'), **extra))
+        result = run_module('rbd_image', args, check=check)
+        assert result.get('failed'), (extra, result)
+        assert 'control characters' in result['msg'] or 'not a valid' in result['msg'], (extra, result)
+    assert pools.run('rbd', 'ls', 'rbdimages').stdout == listed
+    assert 'nl' not in listed.split()
+    assert pools.snapshot() == before
+
+
+def test_missing_pool_fails_in_check_mode_as_in_a_real_run(pools):
+    before = pools.snapshot()
+    args = image_args(pools, pool='nosuchpool', name='img', size='8M')
+    results = [run_module('rbd_image', args, check=check) for check in (True, False)]
+    for result in results:
+        assert result.get('failed') and 'pool nosuchpool does not exist' in result['msg'], result
+    assert results[0]['msg'] == results[1]['msg']
+    info = run_module('rbd_image_info', image_args(pools, pool='nosuchpool', name='img'))
+    assert info.get('failed') and 'pool nosuchpool does not exist' in info['msg'], info
+    assert pools.snapshot() == before
+
+
+def test_clone_of_a_missing_snapshot_and_oversized_resize_fail_in_check_mode(pools):
+    made = run_module('rbd_image', image_args(pools, pool='rbdimages', name='sized', size='8M'))
+    assert not made.get('failed'), made
+    listed = pools.run('rbd', 'ls', 'rbdvolumes').stdout
+    clone = image_args(pools, pool='rbdvolumes', name='orphan', clone_from='rbdimages/sized@nosnap')
+    huge = image_args(pools, pool='rbdimages', name='sized', size='1024000004M')
+    for args, says in ((clone, 'snapshot nosnap of image rbdimages/sized does not exist'), (huge, 'object-map')):
+        msgs = []
+        for check in (True, False):
+            result = run_module('rbd_image', args, check=check)
+            assert result.get('failed') and says in result['msg'], result
+            msgs.append(result['msg'])
+        assert msgs[0] == msgs[1]
+    assert pools.run('rbd', 'ls', 'rbdvolumes').stdout == listed
+    assert pools.json('rbd', 'info', 'rbdimages/sized')['size'] == 8 << 20

@@ -133,3 +133,82 @@ def test_libvirt_opens_rbd_through_the_secret(cluster, libvirt, tmp_path):
         assert 'disk0' in volumes.stdout, volumes
     finally:
         libvirt.virsh('pool-destroy', 'rbdright')
+
+
+# Issue 16: a replacement never loses the working secret; bad names never reach libvirt.
+
+def secret_value_bytes(libvirt, uuid):
+    proc = libvirt.virsh('secret-get-value', uuid)
+    assert proc.returncode == 0, proc.stderr
+    return __import__('base64').b64decode(proc.stdout.strip())
+
+
+def test_usage_conflict_fails_before_anything_changes(libvirt):
+    uuid_a, uuid_b = str(uuidlib.uuid4()), str(uuidlib.uuid4())
+    key_a, key_b = fresh_key(), fresh_key()
+    assert run_module('virsh_secret', secret_args(libvirt, uuid=uuid_a, usage_name='x secret', value=key_a))['changed']
+    assert run_module('virsh_secret', secret_args(libvirt, uuid=uuid_b, usage_name='y secret', value=key_b,
+                                                  description='secret B'))['changed']
+    before_a, before_b = read_secret(libvirt, uuid_a), read_secret(libvirt, uuid_b)
+    bytes_a, bytes_b = secret_value_bytes(libvirt, uuid_a), secret_value_bytes(libvirt, uuid_b)
+    listed = libvirt.virsh('secret-list').stdout
+
+    clash = secret_args(libvirt, uuid=uuid_b, usage_name='x secret', value=key_b)
+    for check in (True, False):
+        result = run_module('virsh_secret', clash, check=check)
+        assert result.get('failed'), (check, result)
+        assert "'x secret'" in result['msg'] and uuid_a in result['msg'], result['msg']
+        assert key_a not in result.output and key_b not in result.output
+        # Independent reads: B keeps its usage, description and value byte for byte; A is untouched.
+        assert read_secret(libvirt, uuid_b) == before_b and secret_value_bytes(libvirt, uuid_b) == bytes_b
+        assert read_secret(libvirt, uuid_a) == before_a and secret_value_bytes(libvirt, uuid_a) == bytes_a
+        assert libvirt.virsh('secret-list').stdout == listed
+
+    new = secret_args(libvirt, uuid=str(uuidlib.uuid4()), usage_name='x secret', value=fresh_key())
+    for check in (True, False):
+        result = run_module('virsh_secret', new, check=check)
+        assert result.get('failed') and uuid_a in result['msg'], result
+        assert libvirt.virsh('secret-list').stdout == listed
+    for uuid in (uuid_a, uuid_b):
+        assert libvirt.virsh('secret-undefine', uuid).returncode == 0
+
+
+def test_failed_replacement_puts_the_old_secret_back(libvirt, tmp_path):
+    """A define that fails after the undefine (forced here by a cli_prefix that fails the first
+    secret-define, the way a libvirtd losing a race would) leaves the old secret and value in place."""
+    uuid = str(uuidlib.uuid4())
+    key = fresh_key()
+    assert run_module('virsh_secret', secret_args(libvirt, uuid=uuid, usage_name='z secret', value=key))['changed']
+    before = read_secret(libvirt, uuid)
+    old_bytes = secret_value_bytes(libvirt, uuid)
+    marker = tmp_path / 'failed-once'
+    wrapper = tmp_path / 'fail-first-define.sh'
+    wrapper.write_text('#!/bin/sh\nfor a in "$@"; do\n  if [ "$a" = secret-define ] && [ ! -e %s ]; then\n'
+                       '    touch %s; cat >/dev/null; echo "error: forced failure" >&2; exit 1\n  fi\ndone\n'
+                       'exec "$@"\n' % (marker, marker))
+    wrapper.chmod(0o755)
+    renamed = secret_args(libvirt, uuid=uuid, usage_name='z2 secret', value=key, cli_prefix=[str(wrapper)])
+    result = run_module('virsh_secret', renamed)
+    assert result.get('failed') and 'put back' in result['msg'], result
+    assert marker.exists(), 'the forced failure did not happen'
+    assert key not in result.output
+    assert read_secret(libvirt, uuid) == before and secret_value_bytes(libvirt, uuid) == old_bytes
+    # Once the failure is gone the same task completes the work.
+    assert run_module('virsh_secret', renamed)['changed'] is True
+    after = read_secret(libvirt, uuid)
+    assert 'z2 secret' in after['xml'] and secret_value_bytes(libvirt, uuid) == old_bytes
+    assert libvirt.virsh('secret-undefine', uuid).returncode == 0
+
+
+def test_newline_in_uuid_or_usage_name_is_refused(libvirt):
+    listed = libvirt.virsh('secret-list').stdout
+    uuid = str(uuidlib.uuid4())
+    for extra, word, check in [(dict(uuid=uuid + '\n', usage_name='nl secret'), 'uuid', True),
+                               (dict(uuid=uuid + '\n', usage_name='nl secret'), 'uuid', False),
+                               (dict(uuid=uuid, usage_name='nl secret\n'), 'usage_name', True),
+                               (dict(uuid=uuid, usage_name='nl secret\n'), 'usage_name', False),
+                               (dict(uuid=uuid, usage_name='nl secret', description='two\nlines'), 'description', False)]:
+        result = run_module('virsh_secret', secret_args(libvirt, value=fresh_key(), **extra), check=check)
+        assert result.get('failed') and word in result['msg'], (extra, result)
+    assert libvirt.virsh('secret-list').stdout == listed
+    assert libvirt.virsh('secret-dumpxml', uuid).returncode != 0
