@@ -85,10 +85,14 @@ def group_id(group):
         return None
 
 
-def keyring_file_problem(path, owner, group, mode, where='', path_param='path', state='present'):
+def keyring_file_problem(path, owner, group, mode, where='', path_param='path', state='present', module=None):
     """What stands in the way of writing (state present) or removing (state absent) the keyring
     file at `path`, or None. Everything is checked locally, before anything changes; the message
-    names the parameter (path_param, owner, group or mode) after `where` (the item, in a list)."""
+    names the parameter (path_param, owner, group or mode) after `where` (the item, in a list).
+
+    A missing directory, owner or group is only a warning in check mode (pass `module`): on a new
+    node an earlier task of the same play (the package that creates /etc/ceph and the service user)
+    makes them, which check mode cannot know. The real run fails on them before anything changes."""
     for param, value in ((path_param, path), ('owner', owner), ('group', group)):
         problem = control_problem(value, where + param)
         if problem:
@@ -104,10 +108,19 @@ def keyring_file_problem(path, owner, group, mode, where='', path_param='path', 
     if problem:
         return where + problem
     directory = os.path.dirname(path) or '.'
+    if os.path.isdir(directory) and not os.access(directory, os.W_OK | os.X_OK):
+        return "%s%s %s: its directory %s is not writable by this user." % (where, path_param, path, directory)
+    problem = missing_prerequisite(path, directory, owner, group, where, path_param)
+    if problem and module is not None and module.check_mode:
+        module.warn(problem + " Check mode goes on, as if an earlier task of the play created it; a real run "
+                              "fails here, before anything changes, unless one does.")
+        return None
+    return problem
+
+
+def missing_prerequisite(path, directory, owner, group, where, path_param):
     if not os.path.isdir(directory):
         return "%s%s %s: its directory %s does not exist." % (where, path_param, path, directory)
-    if not os.access(directory, os.W_OK | os.X_OK):
-        return "%s%s %s: its directory %s is not writable by this user." % (where, path_param, path, directory)
     if owner and user_id(owner) is None:
         return "%sowner %r does not exist on this host (give a user name or a numeric UID)." % (where, owner)
     if group and group_id(group) is None:
@@ -173,6 +186,9 @@ def ensure_keyring_file(module, path, entity, key, owner=None, group=None, mode=
         if content_changes and not module.check_mode:
             write_keyring(module, path, content, owner, group, mode)
     changed = content_changes
+    if module.check_mode and ((owner and user_id(owner) is None) or (group and group_id(group) is None)):
+        # Check mode, owner or group still to be created by an earlier task: the file changes.
+        return True, content_changes
     if os.path.exists(path):
         file_args = module.load_file_common_arguments(dict(path=path, owner=owner, group=group, mode=mode), path=path)
         changed = module.set_fs_attributes_if_different(file_args, changed)

@@ -113,6 +113,9 @@ options:
       - Its directory must exist and be writable, and the path must not be a directory or hold control
         characters. This, O(owner), O(group) and O(mode) are checked before the cluster is read or changed,
         in check mode too, so a bad file option never leaves a user created without its file.
+      - In check mode a missing directory, owner or group is a warning rather than a failure, because an
+        earlier task of the play (the package that creates C(/etc/ceph) or the service user) may create
+        it; the file is reported as changing. A real run fails on it before the cluster is read.
       - In check mode for an entity that does not exist yet, the file is reported as changing.
       - With O(state=absent) the file is removed; a directory at this path is refused.
     type: path
@@ -412,7 +415,8 @@ def validate_file(module):
     p = module.params
     if p['dest'] is None:
         return
-    problem = keyring_file_problem(p['dest'], p['owner'], p['group'], p['mode'], path_param='dest', state=p['state'])
+    problem = keyring_file_problem(p['dest'], p['owner'], p['group'], p['mode'], path_param='dest', state=p['state'],
+                                   module=module)
     if problem:
         module.fail_json(msg=problem)
 

@@ -41,6 +41,9 @@ options:
       - Every item is checked before the first file is touched, in check mode too. Its entity, key and
         mode; that its path is not a directory and its directory exists and is writable; that its
         owner and group exist. An error names the item.
+      - In check mode a missing directory, owner or group is a warning rather than a failure, because an
+        earlier task of the play (the package that creates C(/etc/ceph) or the service user) may create
+        it; the item is reported as changing. A real run fails on it before the first file is touched.
     type: list
     elements: dict
     required: true
@@ -154,7 +157,8 @@ def validate(module):
         if problem:
             module.fail_json(msg=problem)
         cephx_key_bytes(module, item['key'], where + 'key')
-        problem = keyring_file_problem(item['path'], item['owner'], item['group'], item['mode'], where=where)
+        problem = keyring_file_problem(item['path'], item['owner'], item['group'], item['mode'], where=where,
+                                       module=module)
         if problem:
             module.fail_json(msg=problem)
         real = os.path.realpath(item['path'])

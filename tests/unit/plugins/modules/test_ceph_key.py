@@ -235,10 +235,31 @@ def test_dest_a_directory_fails_before_any_call(cli, run, tmp_path, state):
     assert tmp_path.is_dir()
 
 
-@pytest.mark.parametrize('over, words', [
+# What an earlier task of the play may still create (the package that makes /etc/ceph and the service user).
+MAY_BE_CREATED = [
     (dict(dest='/nonexistent-dir-for-test/ceph.client.glance.keyring'), ['dest', 'does not exist']),
     (dict(owner='no-such-user-for-test'), ['owner', 'no-such-user-for-test', 'does not exist']),
     (dict(group='no-such-group-for-test'), ['group', 'no-such-group-for-test', 'does not exist']),
+]
+
+
+@pytest.mark.parametrize('over, words', MAY_BE_CREATED)
+def test_a_missing_directory_owner_or_group_fails_the_real_run_before_the_user_is_created(cli, run, tmp_path,
+                                                                                          over, words):
+    cli.on('auth get client.glance', **NOT_FOUND).on('auth get-or-create', out=entity())
+    args = dict(dict(name='client.glance', caps=CAPS, dest=str(tmp_path / 'k')), **over)
+    result, failed = run(ceph_key, args)
+    assert failed and all(w in result['msg'] for w in words), result['msg']
+    assert cli.calls == [], 'checked before the cluster is even read'
+    # Check mode cannot know whether an earlier task creates it: it warns, predicts, and writes nothing.
+    result, failed = run(ceph_key, args, check=True)
+    assert not failed and result['changed'] is True
+    assert any(all(w in warning for w in words) for warning in result['warnings']), result['warnings']
+    assert not cli.called('auth get-or-create')
+    assert os.listdir(str(tmp_path)) == []
+
+
+@pytest.mark.parametrize('over, words', [
     (dict(owner='nobody\n'), ['owner', 'control']),
     (dict(group='root\t'), ['group', 'control']),
     (dict(mode='0660\n'), ['mode', 'octal']),
