@@ -304,3 +304,22 @@ def test_a_missing_file_fails_in_ini_file(lab):
                           capture_output=True, text=True, env=env, timeout=600, check=False)
     assert proc.returncode != 0
     assert 'Destination %s does not exist!' % lab.files['nova.conf'] in proc.stdout
+
+
+@pytest.mark.parametrize('limit, extra, name', [
+    ('compute', {'nova_rbd_secret_uuid': SECRET_UUID + '\n'}, 'nova.conf'),
+    ('controller', {'glance_rbd_store_layout': 'multi', 'glance_rbd_backend_name': 'ceph\n'}, 'glance-api.conf'),
+    ('controller', {'cinder_rbd_backends': [{'name': 'ceph\n', 'secret_uuid': SECRET_UUID}]}, 'controller-cinder.conf'),
+])
+def test_a_name_ending_in_a_newline_is_refused_before_its_file_changes(lab, limit, extra, name):
+    """The roles' checks match whole values: a regex '$' also matched before a trailing newline,
+    which would have written a section '[ceph\\n]' or a UUID with a newline into the file."""
+    before = snapshot(lab)
+    (lab.dir / 'extra.json').write_text(json.dumps(extra))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, '.build', 'collections'), ANSIBLE_NOCOLOR='1')
+    proc = subprocess.run([ANSIBLE_PLAYBOOK, '-i', str(lab.dir / 'inventory.yml'), str(lab.dir / 'playbook.yml'),
+                           '--limit', limit, '-e', '@%s' % (lab.dir / 'extra.json')],
+                          capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert proc.returncode != 0, proc.stdout[-3000:]
+    assert 'Invalid' in proc.stdout, proc.stdout[-3000:]
+    assert snapshot(lab)[name] == before[name]
