@@ -291,9 +291,9 @@ def test_empty_caps_on_an_entity_with_caps_fails_the_same_in_both_modes(cluster)
 def test_a_new_entity_with_empty_caps_or_a_secret_and_no_caps_is_created(cluster):
     # Ceph's 'auth import' refuses an entry without caps; check mode and the real run agree that it works.
     secret = fresh_key()
+    bare = {'entity': 'client.int-bare', 'key': secret, 'caps': {}}
     converge('ceph_key', key_args(cluster, name='client.int-bare', secret=secret),
-             lambda: cluster.auth('client.int-bare'), lambda e: e == {'entity': 'client.int-bare', 'key': secret,
-                                                                    'caps': {}})
+             lambda: cluster.auth('client.int-bare'), lambda e: e == bare)
     converge('ceph_key', key_args(cluster, name='client.int-empty', caps={}),
              lambda: cluster.auth('client.int-empty'), lambda e: e is not None and e['caps'] == {})
 

@@ -84,6 +84,7 @@ def test_a_poisoned_pool_does_not_break_other_runs_and_is_repaired(fragile_clust
 
     # Setting the ratio repairs the poisoned pools, and then nothing changes.
     args = pool_args(cluster, target_size_ratio=0.1, pools=[dict(name='poison-inf'), dict(name='poison-nan')])
+
     def expect(ratios):
         assert ratios == ['0.1', '0.1'], ratios
 

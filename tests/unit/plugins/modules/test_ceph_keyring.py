@@ -84,8 +84,8 @@ def test_bad_input_names_the_item_and_writes_nothing(fake_cli, run, tmp_path, ov
     (dict(group='\x00'), ['keyrings[1]', 'group', 'control']),
     (dict(mode='0640\n'), ['keyrings[1]', 'octal']),
     (dict(mode='017777'), ['keyrings[1]', '07777']),
-    (dict(path='/nonexistent-dir-for-test/k'), ['keyrings[1] (/nonexistent-dir-for-test/k)', 'path',
-                                                 'does not exist']),
+    (dict(path='/nonexistent-dir-for-test/k'),
+     ['keyrings[1] (/nonexistent-dir-for-test/k)', 'path', 'does not exist']),
 ])
 @pytest.mark.parametrize('check', [False, True])
 def test_a_later_bad_item_fails_before_the_first_file_is_touched(fake_cli, run, tmp_path, over, words, check):

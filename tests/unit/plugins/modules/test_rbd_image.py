@@ -224,9 +224,9 @@ def test_resize_past_the_object_map_limit_fails_in_check_mode(fake_cli, run):
 
 
 def test_create_past_the_object_map_limit_says_so(fake_cli, run):
-    fake_cli.on('info p/img', **MISSING).on('create', rc=22, err='librbd::image::CreateRequest: validate_layout: image '
-                                                                   'size not compatible with object map\nrbd: create '
-                                                                   'error: (22) Invalid argument')
+    err = ('librbd::image::CreateRequest: validate_layout: image size not compatible with object map\n'
+           'rbd: create error: (22) Invalid argument')
+    fake_cli.on('info p/img', **MISSING).on('create', rc=22, err=err)
     result, failed = run(rbd_image, dict(pool='p', name='img', size='2048T'))
     assert failed and 'too large' in result['msg'] and 'object-map' in result['msg']
 

@@ -200,8 +200,8 @@ def old_secret_is_put_back(cli, old_value):
 def test_failed_define_after_undefine_puts_the_old_secret_back(cli, run):
     cli.on([READ], out=LIST + (XML % 'no') + KEY_B)
     cli.on('secret-undefine').on('secret-define').on('secret-set-value')
-    scripted(cli, ['secret-define'], [(1, '', "error: operation failed: a secret with UUID %s is already defined for "
-                                                 "use with client.new secret" % OTHER)])
+    err = "error: operation failed: a secret with UUID %s is already defined for use with client.new secret" % OTHER
+    scripted(cli, ['secret-define'], [(1, '', err)])
     result, failed = run(virsh_secret, args(usage_name='client.new secret'))
     assert failed and 'put back' in result['msg'], result
     assert [c['words'][0] for c in cli.calls] == [READ, 'secret-undefine', 'secret-define',
@@ -263,8 +263,8 @@ def test_failed_secret_list_is_a_clear_failure(cli, run):
 def test_absent_does_not_list(cli, run):
     cli.on(['secret-dumpxml %s' % UUID], out=XML % 'no').on('secret-undefine')
     result, failed = run(virsh_secret, dict(uuid=UUID, state='absent'))
-    assert result['changed'] is True and [c['words'][0] for c in cli.calls] == ['secret-dumpxml %s' % UUID,
-                                                                               'secret-undefine']
+    assert result['changed'] is True
+    assert [c['words'][0] for c in cli.calls] == ['secret-dumpxml %s' % UUID, 'secret-undefine']
 
 
 @pytest.mark.parametrize('value', [u'a\ud800', u'\udfff', u'x\uffff'])
