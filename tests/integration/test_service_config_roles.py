@@ -323,3 +323,18 @@ def test_a_name_ending_in_a_newline_is_refused_before_its_file_changes(lab, limi
     assert proc.returncode != 0, proc.stdout[-3000:]
     assert 'Invalid' in proc.stdout, proc.stdout[-3000:]
     assert snapshot(lab)[name] == before[name]
+
+
+def test_derived_secret_uuids_are_the_ones_deployments_carry(lab):
+    """With no UUID given, cinder.conf and nova.conf get the UUID derived from the fsid and the user
+    (the filter openstack_ceph.rbd.rbd_secret_uuid): pinned literals, so a change of derivation,
+    which would define every existing secret again under a new UUID, fails here."""
+    fsid = '457eb676-33da-42ec-9a8c-9293d545c337'
+    extra = {'nova_rbd_secret_uuid': '', 'nova_rbd_fsid': fsid,
+             'cinder_rbd_backends': [{'name': 'ceph', 'fsid': fsid}, {'name': 'nova-user', 'fsid': fsid, 'user': 'nova'}]}
+    (lab.dir / 'extra.json').write_text(json.dumps(extra))
+    lab('-e', '@%s' % (lab.dir / 'extra.json'))
+    assert read(lab.files['nova.conf'])['libvirt']['rbd_secret_uuid'] == 'b847ac99-0656-5a8d-aede-a851fa0fe693'
+    controller = read(lab.files['controller-cinder.conf'])
+    assert controller['ceph']['rbd_secret_uuid'] == 'b847ac99-0656-5a8d-aede-a851fa0fe693'
+    assert controller['nova-user']['rbd_secret_uuid'] == 'd0ea5d00-57e0-57c1-b080-d782a0394c56'
