@@ -18,6 +18,7 @@ import binascii
 import json
 import math
 import re
+import threading
 
 # Options shared by every module that talks to a Ceph cluster. The doc fragment
 # openstack_ceph.rbd.ceph_client documents them.
@@ -159,13 +160,65 @@ class CLIRunner(object):
         A step that printed a timeout but exited 0 (rbd pool init does, with an OSD not answering)
         failed: it is never passed off as success."""
         cmd = self.argv(tool, args)
-        rc, out, err = self.module.run_command(
-            cmd, data=data, binary_data=True, environ_update=LOCALE_ENV, check_rc=False)
-        if rc == 0 and err and _SILENT_TIMEOUT_RE.search(err):
-            rc = 110
+        rc, out, err = self._execute(cmd, data)
         if rc != 0 and check_rc:
             self.fail(cmd, rc, out, err, what or describe(tool, args))
         return rc, out, err
+
+    def _execute(self, cmd, data=None, **extra):
+        rc, out, err = self.module.run_command(
+            cmd, data=data, binary_data=True, environ_update=LOCALE_ENV, check_rc=False, **extra)
+        if rc == 0 and err and _SILENT_TIMEOUT_RE.search(err):
+            rc = 110
+        return rc, out, err
+
+    def run_concurrently(self, sequences, limit):
+        """Run independent sequences of calls at the same time, at most `limit` sequences at once.
+
+        Each sequence is a list of (tool, args) calls, run in order, each once the one before it
+        succeeded. Returns, per sequence, the list of the (rc, out, err) of its calls that ran, or
+        None for a sequence that never started: a sequence stops at its first failed call (rc != 0,
+        the rc-0 timeouts that run() fails counted as rc 110), whose outcome ends its list, and
+        once a call has failed no further sequence starts (those already running go on to their
+        end or their own failure). A call that could not be started at all is rc 257 with the
+        reason as stderr. Nothing here fails the module: the caller sees every outcome.
+
+        Calls go through module.run_command, which ansible-core 2.16 and later can run from
+        several threads: each call gets its own copy of the environment (os.environ is not
+        changed), and with handle_exceptions=False it raises instead of exiting from the thread."""
+        results = [None] * len(sequences)
+        lock = threading.Lock()
+        state = dict(next=0, failed=False)
+
+        def worker():
+            while True:
+                with lock:
+                    if state['failed'] or state['next'] >= len(sequences):
+                        return
+                    index = state['next']
+                    state['next'] += 1
+                    results[index] = done = []
+                for tool, args in sequences[index]:
+                    try:
+                        outcome = self._execute(self.argv(tool, args), handle_exceptions=False)
+                    except Exception as e:  # pylint: disable=broad-except
+                        outcome = (257, '', 'could not run %s: %s' % (describe(tool, args), e))
+                    done.append(outcome)
+                    if outcome[0] != 0:
+                        with lock:
+                            state['failed'] = True
+                        break
+
+        if len(sequences) <= 1 or limit <= 1:
+            worker()
+            return results
+        threads = [threading.Thread(target=worker) for dummy in range(min(limit, len(sequences)))]
+        for thread in threads:
+            thread.daemon = True
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return results
 
     def run_json(self, tool, args, check_rc=True, what=None):
         rc, out, err = self.run(tool, list(args) + ['--format', 'json'], check_rc=check_rc, what=what)
@@ -180,7 +233,8 @@ class CLIRunner(object):
     def unreachable_hint(self, rc, err):
         return None
 
-    def fail(self, cmd, rc, out, err, what):
+    def failure(self, cmd, rc, out, err, what):
+        """The fail_json arguments for a failed call: msg says which step failed and why."""
         msg = "%s failed" % what
         hint = self.unreachable_hint(rc, err)
         if hint:
@@ -189,7 +243,10 @@ class CLIRunner(object):
             last = (err or out or '').strip().splitlines()
             if last:
                 msg = "%s: %s" % (msg, last[-1])
-        self.module.fail_json(msg=msg, cmd=cmd, rc=rc, stdout=out, stderr=err)
+        return dict(msg=msg, cmd=cmd, rc=rc, stdout=out, stderr=err)
+
+    def fail(self, cmd, rc, out, err, what):
+        self.module.fail_json(**self.failure(cmd, rc, out, err, what))
 
 
 def client_id(user):

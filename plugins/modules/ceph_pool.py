@@ -24,6 +24,14 @@ description:
   - Every item of a call is checked before the first change, against the options alone and against
     the one read of the cluster (live sizes, PG counts, pool types, CRUSH rules, erasure-code
     profiles). Check mode fails the same way the real run does.
+  - With O(pools), up to 8 pools are changed at the same time, in two rounds. First the deletions
+    and creations, followed by one read of the created pools. Then each pool's settings, application
+    and C(rbd pool init), in that order for each pool. Most of this time is spent waiting for the
+    monitors to commit the change, and pools changed together share that wait.
+  - After a failed step no other pool starts its round; the module fails once the pools already
+    started have finished. The error names the pool and the step that failed and, with O(pools),
+    says which pools are done, which were created but not set up yet, and which were not changed
+    yet. Running the task again completes the work.
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 extends_documentation_fragment:
@@ -239,7 +247,11 @@ pool:
     allow_ec_overwrites: false
     applications: [rbd]
 commands:
-  description: The Ceph CLI commands run (or, in check mode, that would run) to change the pools.
+  description:
+    - The Ceph CLI commands run (or, in check mode, that would run) to change the pools.
+    - Listed pool by pool, in the order of O(pools), each pool's commands in the order they run. With
+      several pools the commands of different pools run at the same time (see the description), so
+      this is an order that gives the same result, not the order in which they ran.
   returned: always
   type: list
   elements: str
@@ -534,22 +546,13 @@ class Cluster(object):
         return k, total
 
 
-def delete_pool(module, cli, name, have):
-    commands = []
-    if have:
-        commands.append(['osd', 'pool', 'delete', name, name, '--yes-i-really-really-mean-it'])
-        if not module.check_mode:
-            rc, out, err = cli.ceph(commands[0], check_rc=False)
-            if rc != 0 and 'mon_allow_pool_delete' in err:
-                module.fail_json(
-                    msg="The monitors refuse to delete pool %s because mon_allow_pool_delete is false. "
+def delete_failure(cli, name, cmd, rc, out, err):
+    """The fail_json arguments for a deletion the monitors refused or that did not complete."""
+    if 'mon_allow_pool_delete' in (err or ''):
+        return dict(msg="The monitors refuse to delete pool %s because mon_allow_pool_delete is false. "
                         "Allow it with 'ceph config set mon mon_allow_pool_delete true', run again, "
                         "then set it back to false." % name, rc=rc, stderr=err)
-            if rc != 0:
-                cli.fail(cli.argv('ceph', commands[0]), rc, out, err, 'ceph osd pool delete %s' % name)
-    return dict(name=name, changed=bool(have), pool={}, commands=[' '.join(['ceph'] + c) for c in commands],
-                diff=dict(before={'name': name, 'state': 'present' if have else 'absent'},
-                          after={'name': name, 'state': 'absent'}))
+    return cli.failure(cli.argv('ceph', cmd), rc, out, err, 'ceph osd pool delete %s' % name)
 
 
 def erasure_conflict(p, have, cluster):
@@ -605,13 +608,10 @@ def live_conflict(p, have, cluster):
     return None
 
 
-def init_rbd_pool(module, cli, name, created):
-    """`rbd pool init`, failing with a message that says what state the pool is left in."""
+def init_failure(cli, name, created, rc, out, err):
+    """The fail_json arguments for an `rbd pool init` that failed, saying what state the pool is left in."""
     args = ['pool', 'init', name]
     what = 'rbd pool init %s' % name
-    rc, out, err = cli.rbd(args, check_rc=False, what=what)
-    if rc == 0:
-        return
     cause = cli.unreachable_hint(rc, err)
     if cause:
         # The runner's own advice to run again is said below, with the state the pool is in.
@@ -619,7 +619,7 @@ def init_rbd_pool(module, cli, name, created):
     else:
         last = (err or out or '').strip().splitlines()
         cause = last[-1] if last else 'rc %d' % rc
-    module.fail_json(
+    return dict(
         msg="%s failed: %s. Pool %s %s with its settings applied, but is not initialised for RBD yet: it may "
             "already list application 'rbd', but it was not validated. Run the task again once the cluster "
             "answers and it completes the work (it runs rbd pool init again on a pool that was never validated)."
@@ -627,86 +627,231 @@ def init_rbd_pool(module, cli, name, created):
         cmd=cli.argv('rbd', args), rc=rc, stdout=out, stderr=err)
 
 
-def ensure_pool(module, cli, cluster, p):
-    """Bring one pool to its wanted settings; returns its result (name, changed, pool, commands, diff)."""
-    name = p['name']
-    have = cluster.state(name)
-    if p['state'] == 'absent':
-        return delete_pool(module, cli, name, have)
+def create_command(p, pool_type):
+    create = ['osd', 'pool', 'create', p['name'], '--pool_type', pool_type]
+    if p['pg_num'] is not None:
+        create += ['--pg_num', p['pg_num']]
+        create += ['--pgp_num', p['pgp_num'] if p['pgp_num'] is not None else p['pg_num']]
+    if pool_type == 'erasure':
+        create += ['--erasure_code_profile', p['erasure_profile'] or 'default']
+    if p['crush_rule']:
+        create += ['--rule', p['crush_rule']]
+    if p['pg_autoscale_mode']:
+        create += ['--autoscale_mode', p['pg_autoscale_mode']]
+    if p['size'] is not None and pool_type == 'replicated':
+        create += ['--size', p['size']]
+    return [str(c) for c in create]
 
-    commands = []
-    want = wanted(p)
-    pool_type = new_pool_type(p, have)
-    autoscale = p['pg_autoscale_mode'] or (have or {}).get('pg_autoscale_mode') or 'on'
-    if p['pg_num'] is not None and autoscale == 'on':
-        module.warn("pg_num=%d is set for pool %s while pg_autoscale_mode is on: it is applied, but the "
-                    "autoscaler may change it again. Set pg_autoscale_mode to 'off' or 'warn' to keep it."
-                    % (p['pg_num'], name))
 
-    created = have is None
-    if created:
-        create = ['osd', 'pool', 'create', name, '--pool_type', pool_type]
-        if p['pg_num'] is not None:
-            create += ['--pg_num', p['pg_num']]
-            create += ['--pgp_num', p['pgp_num'] if p['pgp_num'] is not None else p['pg_num']]
-        if pool_type == 'erasure':
-            create += ['--erasure_code_profile', p['erasure_profile'] or 'default']
-        if p['crush_rule']:
-            create += ['--rule', p['crush_rule']]
-        if p['pg_autoscale_mode']:
-            create += ['--autoscale_mode', p['pg_autoscale_mode']]
-        if p['size'] is not None and pool_type == 'replicated':
-            create += ['--size', p['size']]
-        commands.append([str(c) for c in create])
-        if not module.check_mode:
-            cli.ceph(create, what=step(commands[0]))
-            cluster.reread(what='ceph osd pool ls detail, reading pool %s after its creation,' % name)
-            have = cluster.state(name)
-            if have is None:
-                module.fail_json(msg="pool %s was created but is not listed by 'ceph osd pool ls detail'." % name)
+def predicted_creation(p, want, pool_type, cluster):
+    """Check mode: the pool as its creation leaves it (the creation options hold, the rest is still to be set)."""
+    have = dict(name=p['name'], pool_type=pool_type, applications=[])
+    for key in ('pg_num', 'pgp_num', 'crush_rule', 'pg_autoscale_mode') + (
+            ('size',) if pool_type == 'replicated' else ()):
+        if want.get(key) is not None:
+            have[key] = want[key]
+    if p['pg_num'] is not None and p['pgp_num'] is None:
+        have['pgp_num'] = p['pg_num']
+    if have.get('size'):
+        # Ceph's own default for a new pool's min_size.
+        have['min_size'] = have['size'] - have['size'] // 2
+    k, total = cluster.chunks(pool_profile(p, None)) if pool_type == 'erasure' else (None, None)
+    if total is not None:
+        # An erasure pool's size is k+m; its min_size k+1 (k when m is 1), as the monitors set them.
+        have['size'], have['min_size'] = total, k + min(1, total - k - 1)
+    return have
+
+
+class PoolPlan(object):
+    """One pool of a call: its first step (deletion or creation), then the rest (settings,
+    application, rbd pool init), planned from the read of the cluster (for a pool to be created,
+    from the read that follows its creation, or the prediction in check mode)."""
+
+    def __init__(self, module, cluster, p):
+        self.p = p
+        self.name = name = p['name']
+        self.have = cluster.state(name)
+        self.created = p['state'] == 'present' and self.have is None
+        self.first = None
+        self.commands = []
+        self.steps = None
+        self.result = None
+        # todo, created (waiting for the rest), done or failed.
+        self.status = 'todo'
+        if p['state'] == 'absent':
+            if self.have:
+                self.first = ['osd', 'pool', 'delete', name, name, '--yes-i-really-really-mean-it']
+            return
+        self.pool_type = new_pool_type(p, self.have)
+        autoscale = p['pg_autoscale_mode'] or (self.have or {}).get('pg_autoscale_mode') or 'on'
+        if p['pg_num'] is not None and autoscale == 'on':
+            module.warn("pg_num=%d is set for pool %s while pg_autoscale_mode is on: it is applied, but the "
+                        "autoscaler may change it again. Set pg_autoscale_mode to 'off' or 'warn' to keep it."
+                        % (p['pg_num'], name))
+        if self.created:
+            self.first = create_command(p, self.pool_type)
+
+    def deletion(self):
+        have = self.have
+        self.steps = []
+        self.commands = [self.first] if self.first else []
+        self.result = dict(name=self.name, changed=bool(have), pool={},
+                           commands=[' '.join(['ceph'] + c) for c in self.commands],
+                           diff=dict(before={'name': self.name, 'state': 'present' if have else 'absent'},
+                                     after={'name': self.name, 'state': 'absent'}))
+
+    def plan_rest(self, module, cluster):
+        """The steps after the first, and the pool's result (name, changed, pool, commands, diff)."""
+        p, name = self.p, self.name
+        if p['state'] == 'absent':
+            return self.deletion()
+        want = wanted(p)
+        have = self.have
+        if self.created:
+            have = cluster.state(name) if not module.check_mode else predicted_creation(p, want, self.pool_type, cluster)
+        delta = changed_fields(have, want)
+        commands = ([self.first] if self.created else []) + set_commands(name, have, delta)
+        init_rbd = p['application'] == 'rbd' and (
+            'rbd' not in have.get('applications', []) or cluster.rbd_unvalidated(name))
+        if p['application'] not in (None, 'rbd') and p['application'] not in have.get('applications', []):
+            commands.append(['osd', 'pool', 'application', 'enable', name, p['application']])
+        self.commands = commands
+        self.steps = [('ceph', c) for c in commands[1 if self.created else 0:]]
+        after = dict(have, **delta)
+        if p['application'] and p['application'] not in after['applications']:
+            after['applications'] = sorted(after['applications'] + [p['application']])
+        cmd_text = [' '.join(['ceph'] + c) for c in commands]
+        if init_rbd:
+            cmd_text.append('rbd pool init %s' % name)
+            self.steps.append(('rbd', ['pool', 'init', name]))
+        shown = [k for k in want if want[k] is not None] + (['applications'] if p['application'] else [])
+        before = {} if self.created else dict((k, have.get(k)) for k in ['name'] + shown)
+        self.result = dict(name=name, changed=bool(self.created or commands or init_rbd), pool=after, commands=cmd_text,
+                           diff=dict(before=before, after=dict((k, after.get(k)) for k in ['name'] + shown)))
+
+    def failure(self, cli, tool, args, outcome):
+        """The fail_json arguments for one of this pool's steps that failed."""
+        rc, out, err = outcome
+        if tool == 'rbd':
+            return init_failure(cli, self.name, self.created, rc, out, err)
+        if args[:3] == ['osd', 'pool', 'delete']:
+            return delete_failure(cli, self.name, args, rc, out, err)
+        return cli.failure(cli.argv(tool, args), rc, out, err, step(args))
+
+
+# At most this many pools change at the same time. A pool's creation and its `rbd pool init` mostly
+# wait for the monitors to commit new OSD maps (about a second each, three for rbd pool init); the
+# steps of pools run at the same time share those commits. (DOCUMENTATION says 8.)
+PARALLEL = 8
+
+
+def names(plans):
+    return ', '.join(plan.name for plan in plans)
+
+
+def state_of_pools(plans):
+    """After a failure: which pools of the call are done, half-done or untouched."""
+    groups = [
+        ('done', [x for x in plans if x.status == 'done']),
+        ('failed', [x for x in plans if x.status == 'failed']),
+        ('created, but their settings, application or rbd pool init did not run yet',
+         [x for x in plans if x.status == 'created']),
+        ('not changed yet', [x for x in plans if x.status == 'todo']),
+    ]
+    return 'State of the pools of this task: %s.' % '; '.join(
+        '%s: %s' % (label, names(group)) for label, group in groups if group)
+
+
+def sentence(text):
+    return text if text.endswith('.') else text + '.'
+
+
+def fail_pools(module, plans, failures, listed):
+    """Fail with the first failure in item order. As pools change at the same time, a list also
+    names the other failures and says the state of every pool."""
+    failures.sort(key=lambda f: plans.index(f[0]))
+    first = failures[0][1]
+    if listed:
+        msg = sentence(first['msg'])
+        if len(failures) > 1:
+            msg += ' Also failed: %s.' % '; '.join(f[1]['msg'].split(' failed', 1)[0] for f in failures[1:])
+        msg += ' ' + state_of_pools(plans)
+        if 'run the task again' not in msg.lower() and 'run again' not in msg.lower():
+            msg += ' Running the task again completes the work.'
+        first = dict(first, msg=msg)
+    module.fail_json(**first)
+
+
+def run_steps(module, cli, plans, sequences, on_success):
+    """Run one sequence of steps per plan, PARALLEL at a time; fail (after all started ones ended)
+    if any step failed."""
+    outcomes = cli.run_concurrently(sequences, PARALLEL)
+    failures = []
+    for plan, sequence, done in zip(plans, sequences, outcomes):
+        if done is None:
+            continue
+        if done and done[-1][0] != 0:
+            plan.status = 'failed'
+            tool, args = sequence[len(done) - 1]
+            failures.append((plan, plan.failure(cli, tool, args, done[-1])))
         else:
-            # Predict: the creation options hold, the rest is still to be set.
-            have = dict(name=name, pool_type=pool_type, applications=[])
-            for key in ('pg_num', 'pgp_num', 'crush_rule', 'pg_autoscale_mode') + (
-                    ('size',) if pool_type == 'replicated' else ()):
-                if want.get(key) is not None:
-                    have[key] = want[key]
-            if p['pg_num'] is not None and p['pgp_num'] is None:
-                have['pgp_num'] = p['pg_num']
-            if have.get('size'):
-                # Ceph's own default for a new pool's min_size.
-                have['min_size'] = have['size'] - have['size'] // 2
-            k, total = cluster.chunks(pool_profile(p, None)) if pool_type == 'erasure' else (None, None)
-            if total is not None:
-                # An erasure pool's size is k+m; its min_size k+1 (k when m is 1), as the monitors set them.
-                have['size'], have['min_size'] = total, k + min(1, total - k - 1)
+            on_success(plan)
+    return failures
 
-    delta = changed_fields(have, want)
-    commands.extend(set_commands(name, have, delta))
-    init_rbd = p['application'] == 'rbd' and (
-        'rbd' not in have.get('applications', []) or cluster.rbd_unvalidated(name))
-    enable_app = p['application'] not in (None, 'rbd') and p['application'] not in have.get('applications', [])
 
-    if not module.check_mode:
-        for cmd in commands[1 if created else 0:]:
-            cli.ceph(cmd, what=step(cmd))
-    if enable_app:
-        commands.append(['osd', 'pool', 'application', 'enable', name, p['application']])
-        if not module.check_mode:
-            cli.ceph(commands[-1], what=step(commands[-1]))
-    after = dict(have, **delta)
-    if p['application'] and p['application'] not in after['applications']:
-        after['applications'] = sorted(after['applications'] + [p['application']])
-    cmd_text = [' '.join(['ceph'] + c) for c in commands]
-    if init_rbd:
-        cmd_text.append('rbd pool init %s' % name)
-        if not module.check_mode:
-            init_rbd_pool(module, cli, name, created)
+def apply_pools(module, cli, cluster, pools, listed):
+    """Bring every pool to its wanted state, in two rounds: first the deletions and creations (then
+    one read of the created pools), then each pool's settings, application and rbd pool init. In each
+    round the pools are changed at the same time, PARALLEL at most; a pool's own steps keep their
+    order. After a failure no pool starts its round, and the module fails once those started end."""
+    plans = [PoolPlan(module, cluster, p) for p in pools]
+    for plan in plans:
+        if not plan.created:
+            plan.plan_rest(module, cluster)
+    if module.check_mode:
+        for plan in plans:
+            if plan.created:
+                plan.plan_rest(module, cluster)
+        return [plan.result for plan in plans]
 
-    shown = [k for k in want if want[k] is not None] + (['applications'] if p['application'] else [])
-    before = {} if created else dict((k, have.get(k)) for k in ['name'] + shown)
-    return dict(name=name, changed=bool(created or commands or init_rbd), pool=after, commands=cmd_text,
-                diff=dict(before=before, after=dict((k, after.get(k)) for k in ['name'] + shown)))
+    for plan in plans:
+        if plan.first is None and not plan.steps:
+            plan.status = 'done'
+    firsts = [plan for plan in plans if plan.first]
+    if firsts:
+        def first_done(plan):
+            plan.status = 'created' if plan.created else 'done'
+        failures = run_steps(module, cli, firsts, [[('ceph', plan.first)] for plan in firsts], first_done)
+        if failures:
+            fail_pools(module, plans, failures, listed)
+    created = [plan for plan in plans if plan.created]
+    if created:
+        what = ('ceph osd pool ls detail, reading pool%s %s after %s creation,'
+                % ('s' if len(created) > 1 else '', names(created), 'their' if len(created) > 1 else 'its'))
+        rc, out, err = cli.ceph_json(['osd', 'pool', 'ls', 'detail'], check_rc=False, what=what)
+        if rc != 0:
+            failure = cli.failure(cli.argv('ceph', ['osd', 'pool', 'ls', 'detail', '--format', 'json']), rc, '', err, what)
+            fail_pools(module, plans, [(created[0], failure)], listed)
+        cluster.raw = dict((x['pool_name'], x) for x in out or [])
+        missing = [plan for plan in created if cluster.state(plan.name) is None]
+        if missing:
+            for plan in missing:
+                plan.status = 'failed'
+            failure = dict(msg="pool %s was created but is not listed by 'ceph osd pool ls detail'." % missing[0].name)
+            fail_pools(module, plans, [(missing[0], failure)], listed)
+        for plan in created:
+            plan.plan_rest(module, cluster)
+            if not plan.steps:
+                plan.status = 'done'
+
+    rest = [plan for plan in plans if plan.steps]
+    if rest:
+        def rest_done(plan):
+            plan.status = 'done'
+        failures = run_steps(module, cli, rest, [plan.steps for plan in rest], rest_done)
+        if failures:
+            fail_pools(module, plans, failures, listed)
+    return [plan.result for plan in plans]
 
 
 def main():
@@ -722,7 +867,7 @@ def main():
         problem = live_conflict(p, cluster.state(p['name']), cluster)
         if problem:
             module.fail_json(msg='%s%s' % ('pools[%d] (%s): ' % (index, p['name']) if listed else '', problem))
-    results = [ensure_pool(module, cli, cluster, p) for p in pools]
+    results = apply_pools(module, cli, cluster, pools, listed)
 
     if not listed:
         one = results[0]

@@ -18,7 +18,7 @@ TIMEOUT = 5
 # A call that stops getting answers ends within about connect_timeout; a module run makes a few of
 # them, plus ansible-playbook's own start.
 BOUND = 4 * TIMEOUT + 15
-STEP_RE = re.compile(r'^(ceph osd pool [a-z-]+ fault-\d\d|ceph osd pool ls detail, reading pool fault-\d\d|'
+STEP_RE = re.compile(r'^(ceph osd pool [a-z-]+ fault-\d\d|ceph osd pool ls detail, reading pools? fault-\d\d|'
                      r'rbd pool init fault-\d\d)\b.* failed: ')
 
 
@@ -126,6 +126,8 @@ def test_a_monitor_paused_mid_list_fails_in_bounded_time_and_a_rerun_converges(f
     assert result.get('failed'), result
     assert STEP_RE.match(result['msg']), result['msg']
     assert 'run the task again' in result['msg'].lower(), result['msg']
+    # Pools change at the same time: the failure also says what every pool of the task is left in.
+    assert 'State of the pools of this task: done: fault-keep; failed: fault-' in result['msg'], result['msg']
     print('monitor paused: the run failed %.1f s after the pause: %s' % (elapsed, result['msg']))
 
     cluster.wait_healthy()

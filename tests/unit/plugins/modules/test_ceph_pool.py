@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import threading
+import time
 
 import pytest
 
@@ -102,7 +104,7 @@ def test_bad_input_fails_before_any_call(fake_cli, run, args, word):
 def test_delete_refused_by_monitors_says_how(fake_cli, run):
     fake_cli.on('osd pool ls detail', out=[pool()])
     refusal = 'Error EPERM: pool deletion is disabled; you must first set the mon_allow_pool_delete config option to true'
-    fake_cli.on('osd pool delete', rc=1, err=refusal)
+    fake_cli.on('osd pool delete', rc=1, out=InFlight(hold=0.2), err=refusal)
     result, failed = run(ceph_pool, dict(name='images', state='absent', confirm_delete=True))
     assert failed and 'ceph config set mon mon_allow_pool_delete true' in result['msg']
 
@@ -399,3 +401,190 @@ def test_a_timeout_in_the_middle_of_a_list_names_the_step_and_the_pool(fake_cli,
     result, failed = run(ceph_pool, dict(size=3, connect_timeout=5, pools=[dict(name='images'), dict(name='vms')]))
     assert failed and result['msg'].startswith('ceph osd pool set vms size failed: '), result['msg']
     assert 'run the task again' in result['msg']
+
+
+# --- Pools changed at the same time (issue 11, speed) ---------------------------------------------
+
+OPENSTACK = ['images', 'volumes', 'vms', 'backups']
+NEW_POOL_ARGS = dict(pg_num=8, pg_autoscale_mode='off', size=1, application='rbd')
+
+
+def created_pools(fake_cli):
+    """`osd pool ls detail` after the creations so far: each created pool, without an application."""
+    def listing():
+        made = [c['words'][3] for c in fake_cli.called('osd pool create')]
+        return [pool(n, pool_id=i + 2, size=1, min_size=1, pg_num=8, pg_num_target=8, pg_placement_num=8,
+                     pg_placement_num_target=8, flags_names='hashpspool', application_metadata={})
+                for i, n in enumerate(made)]
+    return listing
+
+
+class InFlight(object):
+    """An answer that holds each call a moment and records how many ran at the same time."""
+
+    def __init__(self, out='', hold=0.05):
+        self.lock = threading.Lock()
+        self.now = self.most = 0
+        self.out = out
+        self.hold = hold
+
+    def __call__(self):
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        time.sleep(self.hold)
+        with self.lock:
+            self.now -= 1
+        return self.out
+
+
+def test_pools_are_created_then_read_once_then_initialised_at_the_same_time(fake_cli, run):
+    fake_cli.on('osd pool ls detail', out=created_pools(fake_cli))
+    creations, inits = InFlight(), InFlight()
+    fake_cli.on('osd pool create', out=creations).on('pool init', out=inits)
+    args = dict(NEW_POOL_ARGS, pools=[dict(name=n) for n in OPENSTACK])
+    probe, failed = run(ceph_pool, args, check=True)
+    assert not failed
+    fake_cli.calls[:] = []
+    result, failed = run(ceph_pool, args)
+    assert not failed and result['changed'] is True, result
+    # Run grouped by round: the four creations, one read of the new pools, the four inits.
+    kinds = [' '.join(c['words'][:2] if c['words'][0] == 'pool' else c['words'][:3]) for c in fake_cli.calls]
+    assert kinds == ['osd pool ls'] + ['osd pool create'] * 4 + ['osd pool ls'] + ['pool init'] * 4, kinds
+    assert creations.most == 4 and inits.most == 4, (creations.most, inits.most)
+    # Listed pool by pool, as check mode predicts them.
+    expected = []
+    for name in OPENSTACK:
+        expected += ['ceph osd pool create %s --pool_type replicated --pg_num 8 --pgp_num 8 --autoscale_mode off '
+                     '--size 1' % name, 'rbd pool init %s' % name]
+    assert result['commands'] == expected == probe['commands']
+    assert [p['commands'] for p in result['pools']] == [expected[i:i + 2] for i in range(0, 8, 2)]
+    assert sorted(c['words'][2] for c in fake_cli.called('pool init')) == sorted(OPENSTACK)
+
+
+@pytest.mark.parametrize('bound, count', [(1, 3), (2, 5), (8, 12)])
+def test_at_most_parallel_pools_change_at_once(fake_cli, run, monkeypatch, bound, count):
+    monkeypatch.setattr(ceph_pool, 'PARALLEL', bound)
+    names = ['p%02d' % i for i in range(count)]
+    fake_cli.on('osd pool ls detail', out=created_pools(fake_cli))
+    creations, inits = InFlight(), InFlight()
+    fake_cli.on('osd pool create', out=creations).on('pool init', out=inits)
+    result, failed = run(ceph_pool, dict(NEW_POOL_ARGS, pools=[dict(name=n) for n in names]))
+    assert not failed, result
+    assert creations.most == inits.most == min(bound, count), (creations.most, inits.most)
+    assert len(fake_cli.called('osd pool create')) == len(fake_cli.called('pool init')) == count
+
+
+def test_a_pool_keeps_the_order_of_its_own_steps(fake_cli, run):
+    """size and min_size of one pool in their safe order, then its application, however the pools interleave."""
+    fake_cli.on('osd pool ls detail', out=[pool(n, pool_id=i, size=3, min_size=2, application_metadata={})
+                                           for i, n in enumerate(OPENSTACK)])
+    fake_cli.on('osd pool set', out=InFlight()).on('osd pool application enable', out=InFlight())
+    result, failed = run(ceph_pool, dict(size=1, min_size=1, application='rgw', pools=[dict(name=n) for n in OPENSTACK]))
+    assert not failed, result
+    for name in OPENSTACK:
+        mine = [c['words'] for c in fake_cli.calls[1:] if name in c['words'][3:5]]
+        assert mine == [['osd', 'pool', 'set', name, 'min_size', '1'],
+                        ['osd', 'pool', 'set', name, 'size', '1', '--yes-i-really-mean-it'],
+                        ['osd', 'pool', 'application', 'enable', name, 'rgw']], mine
+
+
+def test_a_creation_failing_among_several_names_it_and_says_what_each_pool_is_left_in(fake_cli, run):
+    fake_cli.on('osd pool ls detail', out=created_pools(fake_cli))
+    refusal = 'Error ERANGE: pg_num 8 size 1 would mean 1032 total pgs, which exceeds max 1000 (mon_max_pg_per_osd)'
+    fake_cli.on('osd pool create', out=InFlight()).on('osd pool create vms', rc=34, out=InFlight(hold=0.2), err=refusal + '\n')
+    fake_cli.on('pool init', out='')
+    result, failed = run(ceph_pool, dict(NEW_POOL_ARGS, pools=[dict(name=n) for n in OPENSTACK]))
+    assert failed, result
+    msg = result['msg']
+    assert msg.startswith('ceph osd pool create vms failed: %s.' % refusal), msg
+    state = ('State of the pools of this task: failed: vms; created, but their settings, application or rbd pool '
+             'init did not run yet: images, volumes, backups. Running the task again completes the work.')
+    assert msg.endswith(state), msg
+    assert result['rc'] == 34 and 'vms' in result['cmd']
+    # The creations that started all ended; nothing ran after them.
+    assert len(fake_cli.called('osd pool create')) == 4
+    assert len(fake_cli.called('osd pool ls')) == 1 and not fake_cli.called('pool init')
+
+
+def test_a_timed_out_rbd_pool_init_among_several_fails_and_the_others_are_done(fake_cli, run):
+    """rbd prints the timeout and exits 0 (an OSD not answering): run at the same time as the other
+    pools' inits, it still fails the module, with rc 110."""
+    fake_cli.on('osd pool ls detail', out=[pool(n, pool_id=i, application_metadata={}) for i, n in enumerate(OPENSTACK)])
+    fake_cli.on('pool init', out=InFlight()).on('pool init vms', rc=0, out=InFlight(hold=0.2), err=TIMEOUT_ERR)
+    result, failed = run(ceph_pool, dict(application='rbd', connect_timeout=5, pools=[dict(name=n) for n in OPENSTACK]))
+    assert failed, result
+    msg = result['msg']
+    assert msg.startswith('rbd pool init vms failed: ') and 'connect_timeout=5s' in msg, msg
+    assert 'Pool vms exists' in msg and 'not initialised for RBD' in msg, msg
+    assert msg.endswith('State of the pools of this task: done: images, volumes, backups; failed: vms.'), msg
+    assert msg.lower().count('run the task again') == 1, msg
+    assert result['rc'] == 110
+    assert len(fake_cli.called('pool init')) == 4
+
+
+def test_after_a_failure_no_further_pool_starts(fake_cli, run, monkeypatch):
+    monkeypatch.setattr(ceph_pool, 'PARALLEL', 1)
+    fake_cli.on('osd pool ls detail', out=created_pools(fake_cli))
+    fake_cli.on('osd pool create', out='').on('osd pool create volumes', rc=110, err='timed out\n')
+    result, failed = run(ceph_pool, dict(NEW_POOL_ARGS, connect_timeout=5, pools=[dict(name=n) for n in OPENSTACK]))
+    assert failed, result
+    msg = result['msg']
+    assert msg.startswith('ceph osd pool create volumes failed: could not reach the Ceph monitors'), msg
+    assert msg.endswith('State of the pools of this task: failed: volumes; created, but their settings, application '
+                        'or rbd pool init did not run yet: images; not changed yet: vms, backups.'), msg
+    assert [c['words'][3] for c in fake_cli.called('osd pool create')] == ['images', 'volumes']
+
+
+def test_several_failures_are_all_named(fake_cli, run):
+    fake_cli.on('osd pool ls detail', out=[pool(n, pool_id=i, size=2) for i, n in enumerate(OPENSTACK)])
+    fake_cli.on('osd pool set', out='')
+    for name in ('volumes', 'backups'):
+        fake_cli.on('osd pool set %s' % name, rc=1, out=InFlight(hold=0.2), err='Error EINVAL: whatever\n')
+    result, failed = run(ceph_pool, dict(size=3, pools=[dict(name=n) for n in OPENSTACK]))
+    assert failed, result
+    first = 'ceph osd pool set volumes size failed: Error EINVAL: whatever. Also failed: ceph osd pool set backups size. '
+    assert result['msg'].startswith(first), result['msg']
+    assert 'done: images, vms; failed: volumes, backups.' in result['msg'], result['msg']
+
+
+def test_a_step_that_cannot_start_fails_the_module_not_the_thread(fake_cli, run):
+    """run_command raising (no process could be started) inside a worker thread: a clean module
+    failure naming the pool and the step, never a traceback or an exit from the thread."""
+    def cannot_fork():
+        raise OSError(11, 'Resource temporarily unavailable')
+    fake_cli.on('osd pool ls detail', out=[pool(n, pool_id=i, application_metadata={}) for i, n in enumerate(OPENSTACK)])
+    fake_cli.on('pool init', out='').on('pool init backups', out=cannot_fork)
+    result, failed = run(ceph_pool, dict(application='rbd', pools=[dict(name=n) for n in OPENSTACK]))
+    assert failed and result['rc'] == 257, result
+    expected = 'rbd pool init backups failed: could not run rbd pool init backups: [Errno 11] Resource temporarily unavailable.'
+    assert result['msg'].startswith(expected), result['msg']
+    assert 'done: images, volumes, vms; failed: backups.' in result['msg'], result['msg']
+
+
+def test_the_read_after_creation_failing_names_the_created_pools(fake_cli, run, monkeypatch):
+    fake_cli.on('osd pool ls detail', out=[]).on('osd pool create', out='')
+    answer = fake_cli.run_command
+
+    def second_read_times_out(argv, **kwargs):
+        if fake_cli.called('osd pool create') and argv[-4:] == ['ls', 'detail', '--format', 'json']:
+            return 110, '', 'error (110) Connection timed out\n'
+        return answer(argv, **kwargs)
+    monkeypatch.setattr(fake_cli, 'run_command', second_read_times_out)
+    result, failed = run(ceph_pool, dict(NEW_POOL_ARGS, connect_timeout=5, pools=[dict(name='images'), dict(name='vms')]))
+    assert failed, result
+    msg = result['msg']
+    assert msg.startswith('ceph osd pool ls detail, reading pools images, vms after their creation, failed: '), msg
+    assert 'created, but their settings, application or rbd pool init did not run yet: images, vms.' in msg, msg
+    assert not fake_cli.called('pool init')
+
+
+def test_a_refused_deletion_in_a_list_says_how_and_what_else_ran(fake_cli, run):
+    fake_cli.on('osd pool ls detail', out=[pool('old')]).on('osd pool create', out=InFlight())
+    refusal = 'Error EPERM: pool deletion is disabled; you must first set the mon_allow_pool_delete config option to true'
+    fake_cli.on('osd pool delete', rc=1, out=InFlight(hold=0.2), err=refusal)
+    result, failed = run(ceph_pool, dict(pools=[dict(name='old', state='absent', confirm_delete=True), dict(name='new')]))
+    assert failed, result
+    assert result['msg'].startswith('The monitors refuse to delete pool old because mon_allow_pool_delete is false.')
+    state = 'State of the pools of this task: failed: old; created, but their settings, application or rbd pool init'
+    assert result['msg'].endswith(state + ' did not run yet: new.'), result['msg']
