@@ -171,10 +171,8 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.module_utils.six import string_types
 
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
-    CLUSTER_RE, CONTROL_RE, ENTITY_ID_RE, UUID_RE)
+    CLUSTER_RE, CONTROL_RE, ENTITY_ID_RE, POOL_NAME_RE, UUID_RE)
 
-# As ceph_pool checks pool names (\Z: '$' would also accept a name ending in a newline).
-POOL_NAME_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,254}\Z')
 # Glance multi-store: a store name is a section of glance-api.conf.
 STORE_NAME_RE = re.compile(r'^[A-Za-z0-9_-]{1,255}\Z')
 STORE_RESERVED = ('DEFAULT', 'glance_store')

@@ -46,26 +46,25 @@ _value:
   sample: b847ac99-0656-5a8d-aede-a851fa0fe693
 '''
 
-import re
 import uuid
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.six import string_types
 
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import ENTITY_ID_RE, UUID_RE
+
 # Ansible's own namespace for to_uuid: the UUIDs already deployed were made in it.
 ANSIBLE_UUID_NAMESPACE = uuid.UUID('361E6D51-FAEC-444A-9079-341386DA8E2E')
-FSID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z')
-ID_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}\Z')
 
 
 def rbd_secret_uuid(fsid, user):
-    if not isinstance(fsid, string_types) or not FSID_RE.match(fsid):
+    if not isinstance(fsid, string_types) or not UUID_RE.match(fsid):
         raise AnsibleFilterError("rbd_secret_uuid: the cluster's fsid must be a UUID, got %r: read it from the "
                                  "cluster (an admin host) or give it for an external cluster." % (fsid,))
     if not isinstance(user, string_types):
         raise AnsibleFilterError('rbd_secret_uuid: the user must be a cephx user such as cinder, got %r.' % (user,))
     user_id = user[len('client.'):] if user.startswith('client.') else user
-    if not ID_RE.match(user_id):
+    if not ENTITY_ID_RE.match(user_id):
         raise AnsibleFilterError('rbd_secret_uuid: the user must be a cephx user such as cinder or client.cinder, '
                                  'got %r.' % (user,))
     return str(uuid.uuid5(ANSIBLE_UUID_NAMESPACE, '%s:client.%s' % (fsid, user_id)))

@@ -43,6 +43,8 @@ UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 CLUSTER_RE = re.compile(r'^[A-Za-z][A-Za-z0-9_-]{0,63}\Z')
 # The ID part of a cephx entity (client.<ID>): what `ceph auth` accepts and a keyring file name can hold.
 ENTITY_ID_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}\Z')
+# A pool name: what ceph_pool, the RBD modules and the ceph_model filter all take.
+POOL_NAME_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,254}\Z')
 CONTROL_RE = re.compile(u'[\x00-\x1f\x7f-\x9f]')
 
 # Largest values Ceph stores: quotas are unsigned 64-bit, most counts signed 32-bit.
@@ -113,12 +115,13 @@ def check_uuid(module, value, param):
     return value.lower()
 
 
-def describe(tool, args):
-    """'ceph osd pool set' for an error message: the tool and its subcommand words."""
+def describe(tool, args, limit=3):
+    """'ceph osd pool set' for an error message: the tool and up to `limit` words of its subcommand
+    (a larger limit also names the object: 'ceph osd pool set images size')."""
     words = []
     for a in args:
         a = str(a)
-        if a.startswith('-') or len(words) == 3:
+        if a.startswith('-') or len(words) == limit:
             break
         words.append(a)
     return ' '.join([tool] + words)

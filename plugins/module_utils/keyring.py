@@ -65,24 +65,24 @@ def mode_problem(mode, path):
     return None
 
 
-def user_id(owner):
-    """The UID of `owner` (a user name, or a numeric UID), or None if no such user exists here."""
-    if owner.isdigit():
-        return int(owner)
+def numeric_id(name, lookup):
+    """A numeric ID as given, or the ID `lookup` finds for the name; None if no such name exists here."""
+    if name.isdigit():
+        return int(name)
     try:
-        return pwd.getpwnam(owner).pw_uid
+        return lookup(name)[2]
     except KeyError:
         return None
+
+
+def user_id(owner):
+    """The UID of `owner` (a user name, or a numeric UID), or None if no such user exists here."""
+    return numeric_id(owner, pwd.getpwnam)
 
 
 def group_id(group):
     """The GID of `group` (a group name, or a numeric GID), or None if no such group exists here."""
-    if group.isdigit():
-        return int(group)
-    try:
-        return grp.getgrnam(group).gr_gid
-    except KeyError:
-        return None
+    return numeric_id(group, grp.getgrnam)
 
 
 def keyring_file_problem(path, owner, group, mode, where='', path_param='path', state='present', module=None):

@@ -289,11 +289,9 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
-    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, changed_fields, control_problem, number_problem)
+    CEPH_CLIENT_ARGUMENT_SPEC, POOL_NAME_RE, CephCLI, changed_fields, control_problem, describe, number_problem)
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.items import wanted_items
 
-# \Z, not $: '$' also matches before a trailing newline, which let 'images\n' into the cluster.
-POOL_NAME_RE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,254}\Z')
 # CRUSH rule and erasure-code profile names: what Ceph's CrushWrapper::is_valid_crush_name allows.
 CEPH_NAME_RE = re.compile(r'^[A-Za-z0-9_.\-]{1,255}\Z')
 
@@ -431,16 +429,6 @@ def set_commands(name, have, delta):
         if key in delta:
             cmds.append(['osd', 'pool', 'set-quota', name, key, str(delta[key])])
     return cmds
-
-
-def step(cmd):
-    """The step a ceph command takes, for an error message: 'ceph osd pool set images size'."""
-    words = []
-    for word in cmd[:5]:
-        if word.startswith('-'):
-            break
-        words.append(word)
-    return ' '.join(['ceph'] + words)
 
 
 POOL_OPTIONS = dict(
@@ -736,7 +724,7 @@ class PoolPlan(object):
             return init_failure(cli, self.name, self.created, rc, out, err)
         if args[:3] == ['osd', 'pool', 'delete']:
             return delete_failure(cli, self.name, args, rc, out, err)
-        return cli.failure(cli.argv(tool, args), rc, out, err, step(args))
+        return cli.failure(cli.argv(tool, args), rc, out, err, describe(tool, args, limit=5))
 
 
 # At most this many pools change at the same time. A pool's creation and its `rbd pool init` mostly
