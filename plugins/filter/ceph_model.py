@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 name: ceph_model
 short_description: Checks the operator's Ceph declaration and returns it complete, before anything changes
-version_added: 0.2.0
+version_added: 0.3.0
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 description:
@@ -23,8 +23,8 @@ description:
   - >-
     With nothing declared but one compute host in C(nova), the result is today's single cluster
     C(ceph): the pools C(images), C(volumes), C(vms) and C(backups) with C(application=rbd), and
-    C(client.glance), C(client.cinder) and C(client.cinder-backup) with exactly the capabilities of the
-    C(ceph_users) role.
+    C(client.glance), C(client.cinder) and C(client.cinder-backup) with exactly the capabilities 0.2's
+    C(ceph_users) role gave them.
   - >-
     The model never carries a cephx key. Keys (of external clusters) are given in a variable of their
     own; a C(key), C(keys) or C(secret) field anywhere in the declaration is refused. Error messages
@@ -56,8 +56,9 @@ description:
     libvirt secrets. A compute node needs one secret per (cluster, user) pair of its Nova setting and
     of every Cinder backend (volumes attach through libvirt with the backend's user). A secret's UUID
     is pinned by a backend's or a Nova setting's C(secret_uuid), or by C(secret_uuids); otherwise
-    it is V(None) here and derived later from the cluster's fsid by the C(openstack_ceph.rbd.rbd_secret_uuid)
-    filter (the fsid of a managed cluster is read from it).
+    it is derived from the cluster's fsid by the P(openstack_ceph.rbd.rbd_secret_uuid#filter) filter, as
+    0.1 and 0.2 derived it, so existing secrets keep their UUIDs. A managed cluster's fsid is known once
+    it was read (O(fsids)); before that, such a UUID is V(None).
 options:
   _input:
     description:
@@ -101,6 +102,19 @@ options:
         does not name one, default V(ceph_admin) (pass C(openstack_ceph_group_admin)).
     type: dict
     required: true
+  fsids:
+    description:
+      - >-
+        The fsids read from the managed clusters, a dictionary cluster name to fsid (the
+        C(openstack_ceph.rbd.ceph_context) role reads each managed cluster once and passes them). They
+        complete the clusters' C(fsid) and the secrets' UUIDs; two clusters with one fsid are refused.
+    type: dict
+  groups:
+    description:
+      - >-
+        The inventory's groups (C(groups)). Given, each managed cluster's C(admin_host) is its own, or the
+        first host of its C(admin_group); a group without hosts is refused.
+    type: dict
 '''
 
 EXAMPLES = r'''
@@ -137,7 +151,7 @@ _value:
       V(managed) or V(external). A managed cluster has C(admin_group) or C(admin_host) (the other is
       V(None)), C(cli) (with C(cluster)), C(caps_style), C(pools) (M(openstack_ceph.rbd.ceph_pool) items
       with C(pool_defaults) applied) and C(users) (M(openstack_ceph.rbd.ceph_key) items V({name, caps})),
-      and C(fsid) and C(mon_host) V(None). An external cluster has C(fsid) (lower case) and C(mon_host),
+      and C(fsid) (V(None) unless given in O(fsids)) and C(mon_host) V(None). An external cluster has C(fsid) (lower case) and C(mon_host),
       C(pools) and C(users) empty, and the other keys V(None) (C(cli) V({})). C(entities) lists the
       entities whose keys the run needs on that cluster.
     - >-
@@ -154,7 +168,8 @@ _value:
     - >-
       C(secrets), the libvirt secrets compute nodes need, V({cluster, entity, user, uuid, hosts}): Cinder
       backends' pairs first (every compute host needs them), then Nova's pairs (the hosts using them).
-      C(uuid) is the pinned UUID or V(None) (derive it from the cluster's fsid).
+      C(uuid) is the pinned UUID, or derived from the cluster's fsid, or V(None) while a managed cluster's
+      fsid is not known yet.
     - >-
       C(keyrings), the keyrings each kind of node needs, as V({cluster, entity}) items. C(glance) (the stores'
       users), C(cinder_volume) (the backends' users), C(cinder_backup) (the backup's user, then the backends'
@@ -170,6 +185,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.module_utils.six import string_types
 
+from ansible_collections.openstack_ceph.rbd.plugins.filter.rbd_secret_uuid import rbd_secret_uuid
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
     CLUSTER_RE, CONTROL_RE, ENTITY_ID_RE, POOL_NAME_RE, UUID_RE)
 
@@ -603,8 +619,10 @@ class _Model(object):
 
     # -- derived --
 
-    def build(self):
+    def build(self, fsids=None, groups=None):
         clusters = self.clusters()
+        self._admin_hosts(clusters, groups)
+        self._read_fsids(clusters, fsids)
         glance = self.glance(clusters)
         cinder = self.cinder(clusters)
         nova = self.nova(clusters)
@@ -624,6 +642,43 @@ class _Model(object):
                 cluster.pop(key)
         return {'clusters': clusters, 'glance': glance, 'cinder': cinder, 'nova': nova, 'secrets': secrets,
                 'keyrings': keyrings}
+
+    @staticmethod
+    def _admin_hosts(clusters, groups):
+        """Each managed cluster's admin host: its admin_host, or the first host of its admin group."""
+        if groups is None:
+            return
+        if not isinstance(groups, Mapping):
+            _fail('ceph_model: groups must be the inventory groups (groups), a dictionary group name to hosts.')
+        for cluster in clusters.values():
+            if cluster['mode'] != 'managed' or cluster['admin_host'] is not None:
+                continue
+            hosts = groups.get(cluster['admin_group']) or []
+            if not hosts:
+                _fail('%s: no host in group %r: put the host that runs the Ceph CLI for cluster %r in that group, '
+                      'or give admin_host.' % (cluster['where'], cluster['admin_group'], cluster['name']))
+            cluster['admin_host'] = str(hosts[0])
+
+    @staticmethod
+    def _read_fsids(clusters, fsids):
+        """The fsids read from the managed clusters: one fsid per cluster, and a cluster declared once."""
+        if fsids is None:
+            return
+        if not isinstance(fsids, Mapping):
+            _fail('ceph_model: fsids must be a dictionary, cluster name to the fsid read from it.')
+        for name, fsid in fsids.items():
+            cluster = clusters.get(name)
+            if cluster is None or cluster['mode'] != 'managed':
+                _fail('ceph_model: fsids names %r, which is not a managed cluster of openstack_ceph_clusters.' % (name,))
+            cluster['fsid'] = _uuid(fsid, cluster['where'], 'the fsid read from the cluster')
+        seen = {}
+        for name, cluster in clusters.items():
+            if cluster['fsid'] is None:
+                continue
+            if cluster['fsid'] in seen:
+                _fail('%s: cluster %r has fsid %s, as cluster %r has: one Ceph cluster is declared twice '
+                      '(check its admin host, cli and mon_host).' % (cluster['where'], name, cluster['fsid'], seen[cluster['fsid']]))
+            seen[cluster['fsid']] = name
 
     def _uses(self, glance, cinder, nova):
         """(kind, service) in the order pools and capabilities list them: images, volumes, vms, backups."""
@@ -668,7 +723,7 @@ class _Model(object):
             rw.setdefault(service['entity'], []).append(service['pool'])
             if kind in ('cinder', 'nova'):
                 ro.setdefault(service['entity'], []).extend(images)
-        # Users in the order ceph_users lists them: Glance's, Cinder's, cinder-backup's, Nova's.
+        # Users in the order 0.2's ceph_users listed them: Glance's, Cinder's, cinder-backup's, Nova's.
         order = [s['entity'] for kind in ('glance', 'cinder', 'backup', 'nova') for k, s in uses if k == kind]
         users = []
         for entity in _unique(order):
@@ -734,8 +789,14 @@ class _Model(object):
                                                                 owner[pin][0][1], owner[pin][0][0]))
                 owner.setdefault(pin, ((cluster, entity), where))
                 pinned = pinned or (pin, where)
+            if pinned:
+                uuid = pinned[0]
+            elif clusters[cluster]['fsid']:
+                uuid = rbd_secret_uuid(clusters[cluster]['fsid'], entity)
+            else:
+                uuid = None
             secrets.append({'cluster': cluster, 'entity': entity, 'user': entity[len('client.'):],
-                            'uuid': pinned[0] if pinned else None, 'hosts': entry['hosts']})
+                            'uuid': uuid, 'hosts': entry['hosts']})
         resolved = dict(((s['cluster'], s['entity']), s['uuid']) for s in secrets)
         for service in cinder['backends'] + list(nova.values()):
             service['secret_uuid'] = resolved[(service['cluster'], service['entity'])]
@@ -768,9 +829,9 @@ def _caps(style, write, read):
     return {'mon': 'profile rbd', 'osd': ', '.join(osd), 'mgr': ', '.join('profile rbd pool=%s' % p for p in write)}
 
 
-def ceph_model(declaration):
+def ceph_model(declaration, fsids=None, groups=None):
     """The checked, complete model of the Ceph clusters and the services using them."""
-    return _Model(declaration).build()
+    return _Model(declaration).build(fsids, groups)
 
 
 class FilterModule(object):

@@ -195,6 +195,31 @@ def count_invocations(report):
     return dict(sorted(counts.items()))
 
 
+# Actions that run on the controller only: they cost no module run on the node.
+CONTROLLER_ACTIONS = {'assert', 'set_fact', 'debug', 'group_by', 'fail', 'meta', 'include_role', 'include_tasks',
+                      'include_vars', 'import_role', 'import_tasks', 'validate_argument_spec', 'add_host'}
+
+
+def modules_by_host(report):
+    """Modules that executed on each host: one per host result (or per loop item that ran), leaving out
+    controller-side actions and tasks delegated to another host (their module ran there)."""
+    counts = Counter()
+    for play in report.get('plays', []):
+        for task in play.get('tasks', []):
+            for host, res in task.get('hosts', {}).items():
+                if res.get('skipped') or module_name(res.get('action')) in CONTROLLER_ACTIONS:
+                    continue
+                items = res.get('results') if isinstance(res.get('results'), list) else [res]
+                for item in items:
+                    if not isinstance(item, dict) or item.get('skipped'):
+                        continue
+                    delegated = (item.get('_ansible_delegated_vars') or {}).get('ansible_host')
+                    if delegated and delegated != host:
+                        continue
+                    counts[host] += 1
+    return dict(sorted(counts.items()))
+
+
 def seconds_by_module(report):
     """Wall time of the tasks, summed by the task's module (a task's time spans all its hosts and items)."""
     def when(stamp):
@@ -266,6 +291,7 @@ def run_playbook(label, playbook, inventory, containers, extra_vars=None):
         'cli_by_module': {m: dict(sorted(b.items())) for m, b in sorted(by_module.items())},
         'cli_by_host': dict(sorted(by_host.items())),
         'invocations': invocations,
+        'modules_by_host': modules_by_host(report),
         'task_seconds_by_module': seconds_by_module(report),
         'cli_per_invocation': dict(sorted(per_invocation.items())),
     }
@@ -307,15 +333,23 @@ def write_vars(name, data):
     return path
 
 
+def lab_cluster(**settings):
+    """The lab's cluster as its inventory declares it, with more settings (extra vars replace the variable whole)."""
+    with open(os.path.join(ROOT, 'inventories', 'lab', 'group_vars', 'all.yml')) as f:
+        cluster = dict(yaml.safe_load(f)['openstack_ceph_clusters'][0])
+    cluster.update(settings)
+    return {'openstack_ceph_clusters': [cluster]}
+
+
 def pools_vars(n):
     pools = [{'name': p} for p in DEFAULT_POOLS] + [{'name': 'bench-pool-%d' % i, 'pg_num': 1} for i in range(1, n - len(DEFAULT_POOLS) + 1)]
-    return write_vars('pools-%d' % n, {'ceph_pools_list': pools})
+    return write_vars('pools-%d' % n, lab_cluster(pools=pools))
 
 
 def users_vars(n):
     caps = {'mon': 'profile rbd', 'osd': 'profile rbd pool=images'}
-    users = [{'name': 'client.bench-%d' % i, 'caps': dict(caps)} for i in range(1, n - DEFAULT_USERS + 1)]
-    return write_vars('users-%d' % n, {'ceph_users_extra': users})
+    users = dict(('client.bench-%d' % i, {'caps': dict(caps)}) for i in range(1, n - DEFAULT_USERS + 1))
+    return write_vars('users-%d' % n, lab_cluster(users=users))
 
 
 def remove_bench_pools_and_users():

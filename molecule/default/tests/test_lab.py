@@ -59,58 +59,105 @@ def test_no_admin_keyring_outside_the_ceph_host():
         assert not host(name).file('/etc/ceph/ceph.client.admin.keyring').exists
 
 
+# The lab's two clusters (inventories/lab/group_vars/all.yml): the pools each serves, and its monitor.
+CLUSTERS = {
+    'ceph': {'port': 3300, 'pools': ['images', 'volumes', 'vms']},       # Glance's default store, a backend, Nova
+    'dr': {'port': 3301, 'pools': ['images', 'volumes', 'backups']},     # Glance's dr store, a backend, cinder-backup
+}
+
+
+def ceph_json(cluster, command):
+    return json.loads(host('osc-lab-ceph').check_output('ceph --cluster %s %s --format json' % (cluster, command)))
+
+
+def get_key(cluster, entity):
+    return host('osc-lab-ceph').check_output('ceph --cluster %s auth get-key %s' % (cluster, entity)).strip()
+
+
+def test_two_real_clusters_with_their_own_fsids_and_monitors():
+    ceph = host('osc-lab-ceph')
+    fsids = dict((c, ceph.check_output('ceph --cluster %s fsid' % c).strip()) for c in CLUSTERS)
+    assert fsids['ceph'] != fsids['dr'], fsids
+    for cluster, lab in CLUSTERS.items():
+        addrs = ceph_json(cluster, 'mon dump')['mons'][0]['public_addrs']['addrvec']
+        assert [a['addr'] for a in addrs] == ['127.0.0.1:%d' % lab['port']], (cluster, addrs)
+
+
 def test_openstack_pools_exist_initialised_for_rbd():
     ceph = host('osc-lab-ceph')
-    pools = dict((p['pool_name'], p) for p in json.loads(ceph.check_output('ceph osd pool ls detail --format json')))
-    for name in ('images', 'volumes', 'vms', 'backups'):
-        assert name in pools, name
-        assert 'rbd' in pools[name]['application_metadata'], name
-        assert pools[name]['size'] == 1 and pools[name]['pg_num_target'] == 8, name
-        assert ceph.run('rbd ls %s' % name).rc == 0, name
+    for cluster, lab in CLUSTERS.items():
+        pools = dict((p['pool_name'], p) for p in ceph_json(cluster, 'osd pool ls detail'))
+        # The manager's own pool is .mgr from Reef on, device_health_metrics before.
+        assert sorted(n for n in pools if n not in ('.mgr', 'device_health_metrics')) == sorted(lab['pools']), (cluster, list(pools))
+        for name in lab['pools']:
+            assert 'rbd' in pools[name]['application_metadata'], (cluster, name)
+            assert pools[name]['size'] == 1 and pools[name]['pg_num_target'] == 8, (cluster, name)
+            assert ceph.run('rbd --cluster %s ls %s' % (cluster, name)).rc == 0, (cluster, name)
 
 
-def test_openstack_users_have_least_privilege_caps():
-    ceph = host('osc-lab-ceph')
+def test_openstack_users_have_least_privilege_caps_on_each_cluster():
+    def caps(cluster, entity):
+        return ceph_json(cluster, 'auth get %s' % entity)[0]['caps']
 
-    def caps(entity):
-        return json.loads(ceph.check_output('ceph auth get %s --format json' % entity))[0]['caps']
-
-    assert caps('client.glance') == {'mon': 'profile rbd', 'osd': 'profile rbd pool=images',
-                                     'mgr': 'profile rbd pool=images'}
-    cinder = caps('client.cinder')
-    assert cinder['osd'] == ('profile rbd pool=volumes, profile rbd pool=vms, '
-                             'profile rbd-read-only pool=images')
-    assert caps('client.cinder-backup')['osd'] == 'profile rbd pool=backups'
+    assert caps('ceph', 'client.glance') == {'mon': 'profile rbd', 'osd': 'profile rbd pool=images',
+                                             'mgr': 'profile rbd pool=images'}
+    assert caps('dr', 'client.glance') == caps('ceph', 'client.glance')
+    assert caps('ceph', 'client.cinder')['osd'] == ('profile rbd pool=volumes, profile rbd pool=vms, '
+                                                    'profile rbd-read-only pool=images')
+    # dr serves no Nova: client.cinder there has no vms.
+    assert caps('dr', 'client.cinder')['osd'] == 'profile rbd pool=volumes, profile rbd-read-only pool=images'
+    assert caps('dr', 'client.cinder-backup') == {'mon': 'profile rbd', 'osd': 'profile rbd pool=backups',
+                                                  'mgr': 'profile rbd pool=backups'}
+    # cinder-backup is on dr only: no such user on ceph.
+    assert host('osc-lab-ceph').run('ceph --cluster ceph auth get client.cinder-backup').rc != 0
+    # One user, two clusters, two keys.
+    assert get_key('ceph', 'client.cinder') != get_key('dr', 'client.cinder')
 
 
 def keyring_key(node, path):
     return node.check_output('sed -n "s/^\\s*key = //p" %s' % path).strip()
 
 
+# Per node: (cluster, entity) -> the service user that owns the keyring (user and group of the same name).
+KEYRINGS = {
+    'osc-lab-controller': {('ceph', 'client.glance'): 'glance', ('dr', 'client.glance'): 'glance',
+                           ('ceph', 'client.cinder'): 'cinder', ('dr', 'client.cinder'): 'cinder',
+                           ('dr', 'client.cinder-backup'): 'cinder'},
+    'osc-lab-compute': {('ceph', 'client.cinder'): 'nova'},
+}
+
+
 def test_each_node_has_only_its_keyrings_with_the_right_keys():
-    ceph = host('osc-lab-ceph')
-    # entity -> the service user that owns the keyring (user and group of the same name)
-    expected = {
-        'osc-lab-controller': {'client.glance': 'glance', 'client.cinder': 'cinder', 'client.cinder-backup': 'cinder'},
-        'osc-lab-compute': {'client.cinder': 'nova'},
-    }
-    for name, keyrings in expected.items():
+    for name, keyrings in KEYRINGS.items():
         node = host(name)
         # ext.*: the external-mode client of the side effect step, checked on its own below.
         present = set(f for f in node.check_output('ls /etc/ceph').split() if f.endswith('.keyring') and not f.startswith('ext.'))
-        assert present == set('ceph.%s.keyring' % e for e in keyrings), (name, present)
-        for entity, group in keyrings.items():
-            path = '/etc/ceph/ceph.%s.keyring' % entity
+        assert present == set('%s.%s.keyring' % pair for pair in keyrings), (name, present)
+        for (cluster, entity), group in keyrings.items():
+            path = '/etc/ceph/%s.%s.keyring' % (cluster, entity)
             f = node.file(path)
             assert f.mode == 0o640 and f.user == group and f.group == group, (name, path, oct(f.mode), f.user)
-            assert keyring_key(node, path) == ceph.check_output('ceph auth get-key %s' % entity).strip()
+            assert keyring_key(node, path) == get_key(cluster, entity), (name, path)
 
 
-def test_client_conf_reaches_the_cluster_with_each_service_key():
+def test_each_node_has_the_conf_of_each_cluster_it_uses():
+    ceph = host('osc-lab-ceph')
+    for name, clusters in (('osc-lab-controller', ('ceph', 'dr')), ('osc-lab-compute', ('ceph',))):
+        node = host(name)
+        present = set(f for f in node.check_output('ls /etc/ceph').split() if f.endswith('.conf') and not f.startswith('ext.'))
+        assert present == set('%s.conf' % c for c in clusters), (name, present)
+        for cluster in clusters:
+            conf = node.file('/etc/ceph/%s.conf' % cluster).content_string
+            assert 'fsid = %s' % ceph.check_output('ceph --cluster %s fsid' % cluster).strip() in conf, (name, cluster)
+            assert '127.0.0.1:%d' % CLUSTERS[cluster]['port'] in conf, (name, cluster)
+
+
+def test_client_conf_reaches_each_cluster_with_each_service_key():
     controller = host('osc-lab-controller')
-    for entity, pool in (('cinder', 'volumes'), ('cinder-backup', 'backups'), ('glance', 'images')):
-        ls = controller.run('rbd --id %s --keyring /etc/ceph/ceph.client.%s.keyring ls %s' % (entity, entity, pool))
-        assert ls.rc == 0, (entity, ls.stderr)
+    for cluster, entity, pool in (('ceph', 'cinder', 'volumes'), ('ceph', 'glance', 'images'), ('dr', 'cinder', 'volumes'),
+                                  ('dr', 'cinder-backup', 'backups'), ('dr', 'glance', 'images')):
+        ls = controller.run('timeout 60 rbd --cluster %s --id %s ls %s' % (cluster, entity, pool))
+        assert ls.rc == 0, (cluster, entity, ls.stderr)
 
 
 def test_least_privilege_is_enforced_by_ceph():
@@ -122,7 +169,10 @@ def test_least_privilege_is_enforced_by_ceph():
 
     assert as_user('glance', 'create --size 1 volumes/intruder').rc != 0
     assert as_user('cinder', 'create --size 1 images/intruder').rc != 0
-    assert as_user('cinder-backup', 'ls volumes').rc != 0
+    # cinder-backup's key (on dr) opens dr's backups, not its volumes.
+    backup = controller.run('timeout 60 rbd --cluster dr --id cinder-backup ls volumes')
+    assert backup.rc != 0
+    assert controller.run('timeout 60 rbd --cluster dr --id cinder-backup ls backups').rc == 0
     # The positive control: the same command works where the user is allowed to write.
     made = as_user('cinder', 'create --size 1 volumes/allowed')
     assert made.rc == 0, made.stderr
@@ -133,34 +183,48 @@ def test_least_privilege_is_enforced_by_ceph():
 ANSIBLE_UUID_NAMESPACE = uuid.UUID('361E6D51-FAEC-444A-9079-341386DA8E2E')
 
 
-def test_libvirt_secret_holds_the_cinder_key_and_opens_rbd():
+def test_each_backends_secret_holds_its_clusters_key_and_opens_its_pool():
+    """One libvirt secret per (cluster, user) the compute node needs: each Cinder backend's rbd_secret_uuid
+    names the secret that holds that cluster's key, and libvirt opens that cluster's pool through it."""
+    ceph, compute, controller = host('osc-lab-ceph'), host('osc-lab-compute'), host('osc-lab-controller')
+    script = ('import configparser, json, sys; c = configparser.RawConfigParser(strict=False); c.read(sys.argv[1]); '
+              'print(json.dumps(dict((b, dict(c.items(b))) for b in ("ceph", "dr"))))')
+    backends = json.loads(controller.check_output("python3 -c '%s' /etc/cinder/cinder.conf" % script))
+    secrets = {}
+    for backend, cluster in (('ceph', 'ceph'), ('dr', 'dr')):
+        conf = backends[backend]
+        assert (conf['rbd_cluster_name'], conf['rbd_ceph_conf'], conf['rbd_user']) == (cluster, '/etc/ceph/%s.conf' % cluster, 'cinder')
+        fsid = ceph.check_output('ceph --cluster %s fsid' % cluster).strip()
+        secret = conf['rbd_secret_uuid']
+        # The UUID derived exactly as before the data model, from the cluster's fsid and the user.
+        assert secret == str(uuid.uuid5(ANSIBLE_UUID_NAMESPACE, fsid + ':client.cinder')), backend
+        xml = compute.check_output('virsh -c qemu:///system secret-dumpxml %s' % secret)
+        usage = 'client.cinder secret' if cluster == 'ceph' else '%s client.cinder secret' % cluster
+        assert "<usage type='ceph'>" in xml and '<name>%s</name>' % usage in xml, xml
+        value = compute.check_output('virsh -c qemu:///system secret-get-value %s' % secret).strip()
+        assert value == get_key(cluster, 'client.cinder'), backend
+        secrets[cluster] = secret
+        libvirt_opens(cluster, 'volumes', secret)
+    assert secrets['ceph'] != secrets['dr']
+    # Nova's secret is the ceph backend's (one secret per pair), and it opens Nova's pool.
+    libvirt_opens('ceph', 'vms', secrets['ceph'])
+
+
+def libvirt_opens(cluster, pool, secret):
+    """The real proof: libvirt opens the cluster's pool through the secret and sees an image in it."""
     ceph = host('osc-lab-ceph')
     compute = host('osc-lab-compute')
-    fsid = ceph.check_output('ceph fsid').strip()
-    secret = str(uuid.uuid5(ANSIBLE_UUID_NAMESPACE, fsid + ':client.cinder'))
-    xml = compute.check_output('virsh -c qemu:///system secret-dumpxml %s' % secret)
-    assert "<usage type='ceph'>" in xml and '<name>client.cinder secret</name>' in xml
-    value = compute.check_output('virsh -c qemu:///system secret-get-value %s' % secret).strip()
-    assert value == ceph.check_output('ceph auth get-key client.cinder').strip()
-
-    # The real proof: libvirt opens the vms pool through the secret and sees its images.
-    libvirt_opens_vms_with(secret)
-
-
-def libvirt_opens_vms_with(secret):
-    ceph = host('osc-lab-ceph')
-    compute = host('osc-lab-compute')
-    ceph.check_output('rbd create --size 8 vms/verify-disk')
-    pool = ("<pool type='rbd'><name>verify-vms</name><source><name>vms</name>"
-            "<host name='127.0.0.1' port='3300'/><auth type='ceph' username='cinder'>"
-            "<secret uuid='%s'/></auth></source></pool>" % secret)
+    ceph.check_output('rbd --cluster %s create --size 8 %s/verify-disk' % (cluster, pool))
+    xml = ("<pool type='rbd'><name>verify-rbd</name><source><name>%s</name>"
+           "<host name='127.0.0.1' port='%d'/><auth type='ceph' username='cinder'>"
+           "<secret uuid='%s'/></auth></source></pool>" % (pool, CLUSTERS[cluster]['port'], secret))
     try:
-        started = compute.run('echo "%s" | virsh -c qemu:///system pool-create /dev/stdin' % pool)
+        started = compute.run('echo "%s" | virsh -c qemu:///system pool-create /dev/stdin' % xml)
         assert started.rc == 0, started.stderr
-        assert 'verify-disk' in compute.check_output('virsh -c qemu:///system vol-list verify-vms')
+        assert 'verify-disk' in compute.check_output('virsh -c qemu:///system vol-list verify-rbd')
     finally:
-        compute.run('virsh -c qemu:///system pool-destroy verify-vms')
-        ceph.run('rbd rm --no-progress vms/verify-disk')
+        compute.run('virsh -c qemu:///system pool-destroy verify-rbd')
+        ceph.run('rbd --cluster %s rm --no-progress %s/verify-disk' % (cluster, pool))
 
 
 # The side effect step's external-mode run (molecule/default/side_effect.yml).
@@ -180,4 +244,4 @@ def test_external_mode_configures_the_compute_node_from_given_values():
     xml = compute.check_output('virsh -c qemu:///system secret-dumpxml %s' % EXTERNAL_SECRET)
     assert '<name>ext client.cinder secret</name>' in xml
     assert compute.check_output('virsh -c qemu:///system secret-get-value %s' % EXTERNAL_SECRET).strip() == key
-    libvirt_opens_vms_with(EXTERNAL_SECRET)
+    libvirt_opens('ceph', 'vms', EXTERNAL_SECRET)

@@ -50,23 +50,24 @@ def ini(node, path):
     return json.loads(node.check_output("python3 -c '%s' %s" % (script, path)))
 
 
-def rbd_json(command):
-    return json.loads(host('osc-lab-ceph').check_output('rbd %s --format json' % command))
+def rbd_json(command, cluster='ceph'):
+    return json.loads(host('osc-lab-ceph').check_output('rbd --cluster %s %s --format json' % (cluster, command)))
 
 
-def fsid():
-    return host('osc-lab-ceph').check_output('ceph fsid').strip()
+def fsid(cluster='ceph'):
+    return host('osc-lab-ceph').check_output('ceph --cluster %s fsid' % cluster).strip()
 
 
-def test_glance_api_conf_stores_images_in_ceph_and_keeps_the_rest():
+def test_glance_api_conf_has_a_store_on_each_cluster_and_keeps_the_rest():
     controller = host('osc-lab-controller')
     conf = ini(controller, '/etc/glance/glance-api.conf')
-    assert conf['glance_store']['stores'] == 'rbd,http'
-    assert conf['glance_store']['default_store'] == 'rbd'
-    assert conf['glance_store']['rbd_store_pool'] == 'images'
-    assert conf['glance_store']['rbd_store_user'] == 'glance'
-    assert conf['glance_store']['rbd_store_ceph_conf'] == '/etc/ceph/ceph.conf'
-    assert conf['glance_store']['rbd_store_chunk_size'] == '8'
+    # Two RBD stores: Glance's multi-store form, the first store the default.
+    assert conf['DEFAULT']['enabled_backends'] == 'ceph:rbd,dr:rbd'
+    assert conf['glance_store']['default_backend'] == 'ceph'
+    for store in ('ceph', 'dr'):
+        assert dict((k, v) for k, v in conf[store].items() if k.startswith('rbd_')) == {
+            'rbd_store_pool': 'images', 'rbd_store_user': 'glance', 'rbd_store_ceph_conf': '/etc/ceph/%s.conf' % store,
+            'rbd_store_chunk_size': '8'}, store
     assert conf['DEFAULT']['show_image_direct_url'] == 'True'
     # Merged, not overwritten: the lab's own settings and the packaged comments are still there.
     assert conf['database']['connection'].startswith('sqlite:')
@@ -77,7 +78,7 @@ def test_cinder_conf_adds_the_rbd_backend_and_keeps_the_operators():
     controller = host('osc-lab-controller')
     conf = ini(controller, '/etc/cinder/cinder.conf')
     # The packaged LVM backend stays enabled: the role appends, it does not replace.
-    assert conf['DEFAULT']['enabled_backends'] == 'lvm,ceph'
+    assert conf['DEFAULT']['enabled_backends'] == 'lvm,ceph,dr'
     assert 'volume_group' in conf['lvm']
     ceph = conf['ceph']
     expected_uuid = str(uuid.uuid5(ANSIBLE_UUID_NAMESPACE, fsid() + ':client.cinder'))
@@ -90,7 +91,7 @@ def test_cinder_conf_adds_the_rbd_backend_and_keeps_the_operators():
         'report_discard_supported': 'True'}, ceph
     backup = dict((k, v) for k, v in conf['DEFAULT'].items() if k.startswith(('backup_', 'restore_')))
     assert backup == {
-        'backup_driver': 'cinder.backup.drivers.ceph.CephBackupDriver', 'backup_ceph_conf': '/etc/ceph/ceph.conf',
+        'backup_driver': 'cinder.backup.drivers.ceph.CephBackupDriver', 'backup_ceph_conf': '/etc/ceph/dr.conf',
         'backup_ceph_user': 'cinder-backup', 'backup_ceph_pool': 'backups', 'backup_ceph_chunk_size': '134217728',
         'backup_ceph_stripe_unit': '0', 'backup_ceph_stripe_count': '0', 'restore_discard_excess_bytes': 'True'}, backup
     assert conf['database']['connection'].startswith('sqlite:')
@@ -129,38 +130,61 @@ def test_nova_conf_passes_novas_own_validation():
     assert nova_validate(compute, '/tmp/badvalue.conf')[1].rc != 0
 
 
+def upload_image(name, store=None):
+    """A raw image uploaded through the real Glance v2 API, to the given store (Glance's multi-store
+    header) or the default one."""
+    made = api('POST', GLANCE + '/v2/images', {'name': name, 'disk_format': 'raw', 'container_format': 'bare'})
+    header = " -H 'X-Image-Meta-Store: %s'" % store if store else ''
+    host('osc-lab-controller').check_output(
+        "head -c 16M /dev/urandom | curl -sSf -X PUT -H 'Content-Type: application/octet-stream'%s "
+        "--data-binary @- %s/v2/images/%s/file" % (header, GLANCE, made['id']))
+    return wait_for(lambda: api('GET', GLANCE + '/v2/images/' + made['id']), lambda i: i['status'] != 'saving',
+                    what='the image upload')
+
+
 @pytest.fixture(scope='module')
 def image():
-    """A raw image uploaded through the real Glance v2 API."""
-    made = api('POST', GLANCE + '/v2/images', {'name': 'verify-image', 'disk_format': 'raw', 'container_format': 'bare'})
-    image_id = made['id']
-    host('osc-lab-controller').check_output(
-        "head -c 16M /dev/urandom | curl -sSf -X PUT -H 'Content-Type: application/octet-stream' "
-        "--data-binary @- %s/v2/images/%s/file" % (GLANCE, image_id))
-    yield wait_for(lambda: api('GET', GLANCE + '/v2/images/' + image_id), lambda i: i['status'] != 'saving',
-                   what='the image upload')
-    api('DELETE', GLANCE + '/v2/images/' + image_id)
+    made = upload_image('verify-image')
+    yield made
+    api('DELETE', GLANCE + '/v2/images/' + made['id'])
 
 
-def volume_type():
+@pytest.fixture(scope='module')
+def dr_image():
+    made = upload_image('verify-image-dr', store='dr')
+    yield made
+    api('DELETE', GLANCE + '/v2/images/' + made['id'])
+
+
+def volume_type(backend):
+    """The volume type of a Cinder backend, named after it (volume types are the operator's to make)."""
     types = api('GET', CINDER + '/types', auth=CINDER_AUTH)['volume_types']
     for t in types:
-        if t['name'] == 'ceph':
+        if t['name'] == backend:
             return t['name']
-    return api('POST', CINDER + '/types', {'volume_type': {'name': 'ceph', 'extra_specs': {'volume_backend_name': 'ceph'}}},
+    return api('POST', CINDER + '/types', {'volume_type': {'name': backend, 'extra_specs': {'volume_backend_name': backend}}},
                auth=CINDER_AUTH)['volume_type']['name']
+
+
+def create_volume(image, backend, name):
+    made = api('POST', CINDER + '/volumes', {'volume': {'size': 1, 'imageRef': image['id'], 'name': name,
+                                                        'volume_type': volume_type(backend)}}, auth=CINDER_AUTH)['volume']
+    return wait_for(lambda: api('GET', CINDER + '/volumes/' + made['id'], auth=CINDER_AUTH)['volume'],
+                    lambda v: v['status'] not in ('creating', 'downloading'), what='the volume')
+
+
+def delete_volume(volume):
+    api('DELETE', CINDER + '/volumes/' + volume['id'], auth=CINDER_AUTH)
+    wait_for(lambda: api('GET', CINDER + '/volumes/detail', auth=CINDER_AUTH)['volumes'],
+             lambda vs: volume['id'] not in [v['id'] for v in vs], what='the volume deletion')
 
 
 @pytest.fixture(scope='module')
 def volume(image):
-    """A volume created through the real Cinder API from the image."""
-    made = api('POST', CINDER + '/volumes', {'volume': {'size': 1, 'imageRef': image['id'], 'name': 'verify-volume',
-                                                        'volume_type': volume_type()}}, auth=CINDER_AUTH)['volume']
-    yield wait_for(lambda: api('GET', CINDER + '/volumes/' + made['id'], auth=CINDER_AUTH)['volume'],
-                   lambda v: v['status'] not in ('creating', 'downloading'), what='the volume')
-    api('DELETE', CINDER + '/volumes/' + made['id'], auth=CINDER_AUTH)
-    wait_for(lambda: api('GET', CINDER + '/volumes/detail', auth=CINDER_AUTH)['volumes'],
-             lambda vs: made['id'] not in [v['id'] for v in vs], what='the volume deletion')
+    """A volume created through the real Cinder API from the image, with the ceph backend's type."""
+    made = create_volume(image, 'ceph', 'verify-volume')
+    yield made
+    delete_volume(made)
 
 
 def test_glance_image_lands_in_ceph_with_a_protected_snapshot(image):
@@ -170,6 +194,16 @@ def test_glance_image_lands_in_ceph_with_a_protected_snapshot(image):
     assert info['size'] == 16 * 1024 * 1024 and info['order'] == 23  # rbd_store_chunk_size = 8 MiB objects
     snaps = dict((s['name'], s) for s in rbd_json('snap ls images/%s' % image['id']))
     assert snaps['snap']['protected'] == 'true', snaps
+    # The default store only: nothing of it on dr.
+    assert image['id'] not in [i['image'] for i in rbd_json('ls -l images', 'dr')]
+
+
+def test_an_image_uploaded_to_the_dr_store_lands_in_dr(dr_image):
+    assert dr_image['status'] == 'active', dr_image
+    assert dr_image['direct_url'] == 'rbd://%s/images/%s/snap' % (fsid('dr'), dr_image['id'])
+    snaps = dict((s['name'], s) for s in rbd_json('snap ls images/%s' % dr_image['id'], 'dr'))
+    assert snaps['snap']['protected'] == 'true', snaps
+    assert dr_image['id'] not in [i['image'] for i in rbd_json('ls -l images')]
 
 
 def test_cinder_volume_from_the_image_is_a_copy_on_write_clone(image, volume):
@@ -178,7 +212,20 @@ def test_cinder_volume_from_the_image_is_a_copy_on_write_clone(image, volume):
     assert (parent['pool'], parent['image'], parent['snapshot']) == ('images', image['id'], 'snap'), parent
 
 
-def test_cinder_backup_lands_in_the_backups_pool(volume):
+def test_a_volume_of_the_dr_type_is_a_clone_in_dr(dr_image):
+    """The dr backend's volume type puts the volume on dr; from an image in dr's store it is a
+    copy-on-write clone there, through dr's client.cinder."""
+    made = create_volume(dr_image, 'dr', 'verify-volume-dr')
+    try:
+        assert made['status'] == 'available', made
+        parent = rbd_json('info volumes/volume-%s' % made['id'], 'dr')['parent']
+        assert (parent['pool'], parent['image'], parent['snapshot']) == ('images', dr_image['id'], 'snap'), parent
+        assert 'volume-%s' % made['id'] not in [i['image'] for i in rbd_json('ls -l volumes')]
+    finally:
+        delete_volume(made)
+
+
+def test_cinder_backup_lands_in_drs_backups_pool(volume):
     def create():
         made = api('POST', CINDER + '/backups', {'backup': {'volume_id': volume['id'], 'name': 'verify-backup'}},
                    auth=CINDER_AUTH)['backup']
@@ -195,7 +242,8 @@ def test_cinder_backup_lands_in_the_backups_pool(volume):
                       timeout=150, what='a backup service')
     try:
         assert backup['status'] == 'available', backup
-        names = [i['image'] for i in rbd_json('ls -l backups')]
+        # cinder-backup is on dr: the backup of a volume on ceph lands in dr's backups pool.
+        names = [i['image'] for i in rbd_json('ls -l backups', 'dr')]
         assert [n for n in names if n.startswith('volume-%s.backup.' % volume['id'])], names
     finally:
         api('DELETE', CINDER + '/backups/' + backup['id'], auth=CINDER_AUTH)
@@ -208,7 +256,8 @@ SITE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..'
 
 def test_no_key_in_any_output_and_check_mode_changes_nothing():
     ceph = host('osc-lab-ceph')
-    keys = [ceph.check_output('ceph auth get-key client.%s' % u).strip() for u in ('glance', 'cinder', 'cinder-backup')]
+    keys = [ceph.check_output('ceph --cluster %s auth get-key client.%s' % (c, u)).strip()
+            for c, u in (('ceph', 'glance'), ('ceph', 'cinder'), ('dr', 'glance'), ('dr', 'cinder'), ('dr', 'cinder-backup'))]
     assert all(len(k) == 40 for k in keys), 'not cephx keys: the check below would prove nothing'
     # This molecule run's own output so far (check, converge, idempotence, side effect), when
     # make molecule logs it.
@@ -238,37 +287,43 @@ def test_verify_playbook_passes_and_can_fail():
     assert run.returncode == 0, run.stdout[-3000:]
     assert 'holds client.cinder' in run.stdout
     # The same smoke test fails when a service's key cannot reach the pool it is told to use.
-    wrong = playbook('verify.yml', '-e', 'glance_rbd_pool=volumes')
+    wrong = playbook('verify.yml', '-e', json.dumps({'openstack_ceph_glance_stores': [{'pool': 'volumes'}]}))
     assert wrong.returncode != 0
     assert 'client.glance -> volumes' in wrong.stdout
 
 
 def test_a_stage_runs_on_its_own_and_changes_nothing():
-    # cinder.yml without the earlier stages: it reads the fsid itself instead of the client's fact.
+    # cinder.yml without the earlier stages: its own context step reads the cluster.
     run = playbook('cinder.yml')
     assert run.returncode == 0, run.stdout[-3000:]
     recap = run.stdout[run.stdout.rindex('PLAY RECAP'):]
     assert 'changed=0' in recap and 'failed=0' in recap, recap
 
 
-def test_cinder_takes_several_backends_on_several_clusters():
-    # On a copy of cinder.conf, so the running services are untouched.
+def test_cinder_backend_options_pins_and_a_third_backend():
+    # On a copy of cinder.conf, so the running services are untouched: a third backend on dr (another
+    # pool) with a pinned secret UUID and an option of its own, given in the model's declaration.
     controller = host('osc-lab-controller')
     controller.check_output('cp -p /etc/cinder/cinder.conf /tmp/cinder-multi.conf')
-    backends = [{'name': 'ceph'},
-                {'name': 'ceph-dr', 'cluster_name': 'dr', 'ceph_conf': '/etc/ceph/dr.conf', 'pool': 'volumes-dr',
-                 'secret_uuid': '7c1d2f3e-0a4b-4c5d-8e6f-1a2b3c4d5e6f', 'options': {'rbd_exclusive_cinder_pool': True}}]
-    extra = json.dumps({'cinder_rbd_config_file': '/tmp/cinder-multi.conf', 'cinder_rbd_restart': False,
-                        'cinder_rbd_backends': backends})
+    dr_key = host('osc-lab-ceph').check_output('ceph --cluster dr auth get-key client.cinder').strip()
+    extra = json.dumps({
+        'openstack_ceph_cinder_backends': [
+            {'name': 'ceph'}, {'name': 'dr', 'cluster': 'dr'},
+            {'name': 'ceph-dr', 'cluster': 'dr', 'pool': 'volumes-dr', 'secret_uuid': '7c1d2f3e-0a4b-4c5d-8e6f-1a2b3c4d5e6f',
+             'options': {'rbd_exclusive_cinder_pool': True}}],
+        'cinder_rbd_config_file': '/tmp/cinder-multi.conf', 'cinder_rbd_restart': False})
     run = playbook('cinder.yml', '-e', extra)
     assert run.returncode == 0, run.stdout[-3000:]
+    assert dr_key not in run.stdout
     conf = ini(controller, '/tmp/cinder-multi.conf')
-    assert conf['DEFAULT']['enabled_backends'] == 'lvm,ceph,ceph-dr'
+    assert conf['DEFAULT']['enabled_backends'] == 'lvm,ceph,dr,ceph-dr'
     assert conf['ceph']['rbd_pool'] == 'volumes' and conf['ceph']['rbd_cluster_name'] == 'ceph'
     dr = conf['ceph-dr']
     assert (dr['rbd_cluster_name'], dr['rbd_ceph_conf'], dr['rbd_pool'], dr['rbd_secret_uuid'], dr['rbd_exclusive_cinder_pool']) == \
         ('dr', '/etc/ceph/dr.conf', 'volumes-dr', '7c1d2f3e-0a4b-4c5d-8e6f-1a2b3c4d5e6f', 'True')
     assert dr['volume_backend_name'] == 'ceph-dr' and dr['rbd_user'] == 'cinder'
+    # One secret per (cluster, user): the pin on ceph-dr also names the dr backend's secret.
+    assert conf['dr']['rbd_secret_uuid'] == '7c1d2f3e-0a4b-4c5d-8e6f-1a2b3c4d5e6f'
     # Cinder's own option definitions accept every name and value the role wrote.
     loaded = controller.run(
         "python3 -c \"import sys; from cinder.common import config; from cinder.volume import configuration; "
@@ -290,7 +345,7 @@ def test_glance_multi_store_form():
     run = playbook('glance.yml', '-e', extra)
     assert run.returncode == 0, run.stdout[-3000:]
     conf = ini(controller, '/tmp/glance-multi.conf')
-    assert conf['DEFAULT']['enabled_backends'] == 'ceph:rbd,web:http'
+    assert conf['DEFAULT']['enabled_backends'] == 'ceph:rbd,dr:rbd,web:http'
     assert conf['glance_store']['default_backend'] == 'ceph'
     assert (conf['ceph']['rbd_store_pool'], conf['ceph']['rbd_store_user'], conf['ceph']['rbd_store_chunk_size']) == \
         ('images', 'glance', '8')
@@ -336,3 +391,67 @@ def test_external_mode_check_run_changes_nothing():
     assert run.returncode == 0, run.stdout[-3000:]
     recap = run.stdout[run.stdout.rindex('PLAY RECAP'):]
     assert recap.count('changed=0') == 2 and 'failed=0' in recap, recap
+
+
+def test_nova_on_one_compute_host_moves_to_dr_with_a_second_converge(tmp_path):
+    """openstack_ceph_nova is read per compute host: set for this host only (an inventory of its own, as
+    a zone's group_vars would), a second converge moves its Nova to dr's vms pool through dr's secret."""
+    ceph, compute = host('osc-lab-ceph'), host('osc-lab-compute')
+    zone = tmp_path / 'zone-dr.yml'
+    zone.write_text(json.dumps({'all': {'hosts': {'osc-lab-compute': {'openstack_ceph_nova': {'cluster': 'dr'}}}}}))
+    inventory = os.environ['MOLECULE_INVENTORY_FILE']
+    try:
+        moved = subprocess.run(['ansible-playbook', '-i', inventory, '-i', str(zone), SITE], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, universal_newlines=True, timeout=900, check=False)
+        assert moved.returncode == 0, moved.stdout[-3000:]
+        names, values = nova_validate(compute, '/etc/nova/nova.conf')
+        assert names.rc == 0 and values.rc == 0, (names.stderr[-1000:], values.stderr[-1000:])
+        secret = str(uuid.uuid5(ANSIBLE_UUID_NAMESPACE, fsid('dr') + ':client.cinder'))
+        assert values.stdout.split()[:4] == ['rbd', 'vms', 'cinder', secret], values.stdout
+        assert ini(compute, '/etc/nova/nova.conf')['libvirt']['images_rbd_ceph_conf'] == '/etc/ceph/dr.conf'
+        # dr now has Nova's pool, and its client.cinder may write there.
+        caps = json.loads(ceph.check_output('ceph --cluster dr auth get client.cinder --format json'))[0]['caps']
+        assert 'profile rbd pool=vms' in caps['osd'], caps
+        keyring = compute.file('/etc/ceph/dr.client.cinder.keyring')
+        assert (keyring.user, keyring.mode) == ('nova', 0o640)
+        assert 'fsid = %s' % fsid('dr') in compute.file('/etc/ceph/dr.conf').content_string
+        # libvirt opens dr's vms pool through the secret nova.conf names.
+        ceph.check_output('rbd --cluster dr create --size 8 vms/verify-disk-dr')
+        xml = ("<pool type='rbd'><name>verify-dr</name><source><name>vms</name><host name='127.0.0.1' port='3301'/>"
+               "<auth type='ceph' username='cinder'><secret uuid='%s'/></auth></source></pool>" % secret)
+        try:
+            started = compute.run('echo "%s" | virsh -c qemu:///system pool-create /dev/stdin' % xml)
+            assert started.rc == 0, started.stderr
+            assert 'verify-disk-dr' in compute.check_output('virsh -c qemu:///system vol-list verify-dr')
+        finally:
+            compute.run('virsh -c qemu:///system pool-destroy verify-dr')
+            ceph.run('rbd --cluster dr rm --no-progress vms/verify-disk-dr')
+    finally:
+        # Back to the lab's declaration: Nova on ceph again, and dr's client.cinder without vms.
+        back = subprocess.run(['ansible-playbook', '-i', inventory, SITE], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, universal_newlines=True, timeout=900, check=False)
+        compute.run('rm -f /etc/ceph/dr.conf /etc/ceph/dr.client.cinder.keyring')
+    assert back.returncode == 0, back.stdout[-3000:]
+    assert ini(compute, '/etc/nova/nova.conf')['libvirt']['images_rbd_ceph_conf'] == '/etc/ceph/ceph.conf'
+    caps = json.loads(ceph.check_output('ceph --cluster dr auth get client.cinder --format json'))[0]['caps']
+    assert 'pool=vms' not in caps['osd'], caps
+
+
+def test_bad_declarations_stop_the_run_with_a_message_that_names_the_variable():
+    controller = host('osc-lab-controller')
+    before = controller.check_output('md5sum /etc/cinder/cinder.conf /etc/ceph/*')
+    # A 0.2 variable, set the old way: refused at the first play, naming its replacement.
+    old = playbook('cinder.yml', '-e', 'nova_rbd_user=nova')
+    assert old.returncode != 0
+    assert 'nova_rbd_user is replaced by openstack_ceph_nova.user' in old.stdout, old.stdout[-2000:]
+    # An external cluster whose key was not handed over: the message says where it goes, and is not
+    # hidden by the no_log of the task that holds the keys.
+    external = json.dumps({'openstack_ceph_clusters': [{'name': 'ceph'}, {'name': 'dr', 'fsid': str(uuid.uuid4()),
+                                                                          'mon_host': '[v2:192.0.2.10:3300/0]'}]})
+    missing = playbook('cinder.yml', '-e', external)
+    assert missing.returncode != 0
+    assert "give it in openstack_ceph_keys.dr['client.glance']" in missing.stdout, missing.stdout[-2000:]
+    # A service on a cluster nobody declared.
+    undeclared = playbook('cinder.yml', '-e', json.dumps({'openstack_ceph_cinder_backup': {'cluster': 'nowhere'}}))
+    assert undeclared.returncode != 0 and 'openstack_ceph_cinder_backup' in undeclared.stdout, undeclared.stdout[-2000:]
+    assert controller.check_output('md5sum /etc/cinder/cinder.conf /etc/ceph/*') == before

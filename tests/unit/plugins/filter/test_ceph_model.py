@@ -38,12 +38,55 @@ TODAY_PROFILE = [
 ]
 
 
+# Literal: the capabilities 0.2's ceph_users role gave (its vars/main.yml), with its pool variables.
+# The users of existing deployments carry these: the model must derive exactly the same.
+CEPH_USERS_0_2 = """
+__ceph_users_caps:
+  profile:
+    client.glance:
+      mon: profile rbd
+      osd: profile rbd pool={{ ceph_users_images_pool }}
+      mgr: profile rbd pool={{ ceph_users_images_pool }}
+    client.cinder:
+      mon: profile rbd
+      osd: >-
+        profile rbd pool={{ ceph_users_volumes_pool }}, profile rbd pool={{ ceph_users_vms_pool }},
+        profile rbd-read-only pool={{ ceph_users_images_pool }}
+      mgr: profile rbd pool={{ ceph_users_volumes_pool }}, profile rbd pool={{ ceph_users_vms_pool }}
+    client.cinder-backup:
+      mon: profile rbd
+      osd: profile rbd pool={{ ceph_users_backups_pool }}
+      mgr: profile rbd pool={{ ceph_users_backups_pool }}
+    client.nova:
+      mon: profile rbd
+      osd: profile rbd pool={{ ceph_users_vms_pool }}, profile rbd-read-only pool={{ ceph_users_images_pool }}
+      mgr: profile rbd pool={{ ceph_users_vms_pool }}
+  legacy:
+    client.glance:
+      mon: allow r
+      osd: allow class-read object_prefix rbd_children, allow rwx pool={{ ceph_users_images_pool }}
+    client.cinder:
+      mon: allow r
+      osd: >-
+        allow class-read object_prefix rbd_children, allow rwx pool={{ ceph_users_volumes_pool }},
+        allow rwx pool={{ ceph_users_vms_pool }}, allow rx pool={{ ceph_users_images_pool }}
+    client.cinder-backup:
+      mon: allow r
+      osd: allow class-read object_prefix rbd_children, allow rwx pool={{ ceph_users_backups_pool }}
+    client.nova:
+      mon: allow r
+      osd: >-
+        allow class-read object_prefix rbd_children, allow rwx pool={{ ceph_users_vms_pool }},
+        allow rx pool={{ ceph_users_images_pool }}
+"""
+CEPH_USERS_0_2_POOLS = {'ceph_users_images_pool': 'images', 'ceph_users_volumes_pool': 'volumes',
+                        'ceph_users_vms_pool': 'vms', 'ceph_users_backups_pool': 'backups'}
+
+
 def ceph_users_role_caps(style, **pools):
-    """The caps roles/ceph_users/vars/main.yml gives, rendered with its defaults (as Ansible would)."""
-    with open(os.path.join(ROOT, 'roles', 'ceph_users', 'vars', 'main.yml')) as f:
-        caps = yaml.safe_load(f)['__ceph_users_caps'][style]
-    with open(os.path.join(ROOT, 'roles', 'ceph_users', 'defaults', 'main.yml')) as f:
-        variables = yaml.safe_load(f)
+    """The caps 0.2's ceph_users role gave, rendered with its defaults (as Ansible would)."""
+    caps = yaml.safe_load(CEPH_USERS_0_2)['__ceph_users_caps'][style]
+    variables = dict(CEPH_USERS_0_2_POOLS)
     variables.update(pools)
     return dict((entity, dict((daemon, jinja2.Template(text).render(variables)) for daemon, text in spec.items()))
                 for entity, spec in caps.items())
@@ -497,3 +540,53 @@ def test_control_characters_are_refused_without_showing_the_value():
         model(clusters=[{'name': 'ceph', 'cli': {'keyring': '/etc/ceph/x\nAQB'}}])
     assert 'AQB' not in str(error.value)
     assert str(error.value).startswith('openstack_ceph_clusters[0].cli.keyring must not contain control characters')
+
+
+# --- With what was read: fsids and admin hosts ----------------------------------------------------
+
+def test_derived_secret_uuids_are_the_ones_deployments_carry():
+    """Not pinned, a secret's UUID is derived from the cluster's fsid and the user as 0.1 and 0.2 derived
+    it: pinned literals, so a change of derivation (which would define every existing secret again under
+    a new UUID) fails here."""
+    result = ceph_model({'cinder_backends': [{'name': 'ceph'}, {'name': 'nova-user', 'user': 'nova'}],
+                         'nova': {'compute1': None}}, fsids={'ceph': FSID_EXT})
+    assert result['clusters']['ceph']['fsid'] == FSID_EXT
+    assert [b['secret_uuid'] for b in result['cinder']['backends']] == [UUID_A, UUID_B]
+    assert result['nova']['compute1']['secret_uuid'] == UUID_A
+    assert [(s['entity'], s['uuid']) for s in result['secrets']] == [('client.cinder', UUID_A), ('client.nova', UUID_B)]
+
+
+def test_a_pin_wins_over_the_derived_uuid():
+    result = ceph_model({'nova': {'compute1': {'secret_uuid': UUID_C}}}, fsids={'ceph': FSID_EXT})
+    assert result['nova']['compute1']['secret_uuid'] == UUID_C
+    assert result['cinder']['backends'][0]['secret_uuid'] == UUID_C
+
+
+def test_an_external_clusters_uuid_is_derived_from_its_given_fsid():
+    result = ceph_model({'clusters': [{'name': 'ext', 'fsid': FSID_EXT, 'mon_host': '192.0.2.10:6789'}],
+                         'nova': {'compute1': None}})
+    assert result['nova']['compute1']['secret_uuid'] == UUID_A
+
+
+def test_two_managed_clusters_with_one_fsid_are_refused():
+    with pytest.raises(AnsibleFilterError, match=r"openstack_ceph_clusters\[1\] \(dr\): cluster 'dr' has fsid .* as cluster 'ceph'"):
+        ceph_model(copy.deepcopy(TWO_CLUSTERS), fsids={'ceph': FSID_DR, 'dr': FSID_DR.upper()})
+
+
+def test_fsids_only_for_managed_clusters():
+    with pytest.raises(AnsibleFilterError, match="fsids names 'nope'"):
+        ceph_model({'nova': {}}, fsids={'nope': FSID_DR})
+    with pytest.raises(AnsibleFilterError, match='must be a UUID'):
+        ceph_model({'nova': {}}, fsids={'ceph': 'not-a-uuid'})
+
+
+def test_admin_hosts_from_the_inventory_groups():
+    declaration = dict(copy.deepcopy(TWO_CLUSTERS))
+    declaration['clusters'] = [{'name': 'ceph'}, {'name': 'dr', 'admin_host': 'mon-dr-1'}]
+    result = ceph_model(declaration, groups={'ceph_admin': ['mon1', 'mon2'], 'all': ['mon1']})
+    assert result['clusters']['ceph']['admin_host'] == 'mon1'
+    assert result['clusters']['dr']['admin_host'] == 'mon-dr-1'
+    with pytest.raises(AnsibleFilterError, match=r"openstack_ceph_clusters\[0\] \(ceph\): no host in group 'ceph_admin'"):
+        ceph_model(declaration, groups={'ceph_admin': []})
+    with pytest.raises(AnsibleFilterError, match=r"no host in group 'ceph_admin'"):
+        ceph_model(declaration, groups={})

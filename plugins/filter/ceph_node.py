@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+name: ceph_node
+short_description: What one OpenStack node is given - client configurations, keyrings and libvirt secrets
+version_added: 0.3.0
+author:
+  - openstack_ceph.rbd contributors (@openstack-ceph)
+description:
+  - >-
+    Turns the complete model (P(openstack_ceph.rbd.ceph_model#filter), with the fsids read) and what was
+    read from the clusters into the explicit inputs of one node's roles: the client configuration of each
+    cluster the node uses, the keyrings of each of its services with their keys, and, on a compute node,
+    one libvirt secret per (cluster, user) with its UUID and key.
+  - >-
+    The result holds cephx keys: set it with C(no_log).
+  - >-
+    A missing key fails with a message that says where it comes from (the Ceph stage creates the users
+    of a managed cluster; an external cluster's keys are given in C(openstack_ceph_keys)), unless
+    O(allow_pending) (a check run, before the users exist): the key is then V(None).
+options:
+  _input:
+    description: The model, from P(openstack_ceph.rbd.ceph_model#filter) given the fsids read.
+    type: dict
+    required: true
+  host:
+    description: The node's inventory name (it selects the node's Nova setting).
+    type: str
+    required: true
+  kinds:
+    description: What the node runs, among V(glance), V(cinder_volume), V(cinder_backup) and V(nova_compute).
+    type: list
+    elements: str
+    required: true
+  confs:
+    description: The minimal client configuration read from each managed cluster, by cluster name.
+    type: dict
+    required: true
+  keys:
+    description: "The keys read or given, cluster name to V({entity: key})."
+    type: dict
+    required: true
+  allow_pending:
+    description: Let keys be missing (check mode, before the Ceph stage has created the users).
+    type: bool
+    default: false
+'''
+
+EXAMPLES = r'''
+- name: This node's inputs
+  ansible.builtin.set_fact:
+    ceph_context_node: >-
+      {{ ceph_context_model | openstack_ceph.rbd.ceph_node(inventory_hostname, ['nova_compute'],
+         confs, keys, allow_pending=ansible_check_mode) }}
+  no_log: true
+'''
+
+RETURN = r'''
+_value:
+  description:
+    - >-
+      V({clusters, keyrings, secrets, nova}). C(clusters), the clusters the node's keyrings are for, V({name,
+      fsid, conf}) (an external cluster's conf is built from its fsid and mon_host). C(keyrings), by kind
+      (all four kinds, empty when the node is not of that kind), lists of V({path, entity, key}), C(path)
+      being C(/etc/ceph/<cluster>.<entity>.keyring) (M(openstack_ceph.rbd.ceph_keyring) items, less owner).
+      C(secrets), on a compute node, V({cluster, entity, uuid, key}). C(nova), the node's Nova setting from
+      the model, or V(None).
+  type: dict
+'''
+
+from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_model import _fail, _unique
+
+NODE_KINDS = ('glance', 'cinder_volume', 'cinder_backup', 'nova_compute')
+
+
+def ceph_node(model, host, kinds, confs, keys, allow_pending=False):
+    """What one node is given: the clusters' client configurations, its keyrings by service and its libvirt
+    secrets, with their keys. A key that is missing fails, naming where it should come from, unless
+    allow_pending (a check run, in which ceph_users has not created the user yet)."""
+    unknown = [k for k in kinds if k not in NODE_KINDS]
+    if unknown:
+        _fail('ceph_node: unknown node kinds %s; the kinds are %s.' % (', '.join(unknown), ', '.join(NODE_KINDS)))
+    clusters = model['clusters']
+
+    def keyed(cluster, entity):
+        key = (keys.get(cluster) or {}).get(entity)
+        if key is None and not allow_pending:
+            if clusters[cluster]['mode'] == 'external':
+                _fail('No key for %s of external cluster %r: give it in openstack_ceph_keys.%s[%r] (kept in '
+                      'ansible-vault).' % (entity, cluster, cluster, entity))
+            _fail('%s does not exist on cluster %r: run the Ceph stage (playbooks/ceph.yml), which creates it.'
+                  % (entity, cluster))
+        return key
+
+    keyrings = dict((kind, []) for kind in NODE_KINDS)
+    used = []
+    for kind in kinds:
+        wanted = model['keyrings'][kind]
+        if kind == 'nova_compute':
+            wanted = wanted.get(host, [])
+        keyrings[kind] = [{'path': '/etc/ceph/%s.%s.keyring' % (k['cluster'], k['entity']), 'entity': k['entity'],
+                           'key': keyed(k['cluster'], k['entity'])} for k in wanted]
+        used.extend(k['cluster'] for k in wanted)
+    secrets = []
+    if 'nova_compute' in kinds:
+        secrets = [{'cluster': s['cluster'], 'entity': s['entity'], 'uuid': s['uuid'],
+                    'key': keyed(s['cluster'], s['entity'])} for s in model['secrets'] if host in s['hosts']]
+    node_clusters = []
+    for name in _unique(used):
+        cluster = clusters[name]
+        if cluster['mode'] == 'external':
+            conf = '[global]\nfsid = %s\nmon_host = %s\n' % (cluster['fsid'], cluster['mon_host'])
+        else:
+            conf = confs.get(name)
+            if conf is None:
+                _fail('ceph_node: the client configuration of managed cluster %r was not read.' % name)
+        node_clusters.append({'name': name, 'fsid': cluster['fsid'], 'conf': conf})
+    return {'clusters': node_clusters, 'keyrings': keyrings, 'secrets': secrets,
+            'nova': model['nova'].get(host) if 'nova_compute' in kinds else None}
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'ceph_node': ceph_node}

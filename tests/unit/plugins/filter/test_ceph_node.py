@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ceph_node: what one node is given, from the model and what was read from the clusters."""
+
+from __future__ import absolute_import, division, print_function
+
+import copy
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_model import ceph_model
+from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_node import FilterModule, ceph_node
+
+FSID = '457eb676-33da-42ec-9a8c-9293d545c337'
+FSID_DR = '0b8f2f5e-3d4c-4f3a-9a52-6f1f1c6c9e10'
+CONF = '[global]\nfsid = %s\nmon_host = [v2:127.0.0.1:3300/0]\n' % FSID
+CONF_DR = '[global]\nfsid = %s\nmon_host = [v2:127.0.0.1:3301/0]\n' % FSID_DR
+KEYS = {'ceph': {'client.glance': 'KG', 'client.cinder': 'KC', 'client.cinder-backup': 'KB'},
+        'dr': {'client.glance': 'DG', 'client.cinder': 'DC', 'client.cinder-backup': 'DB'}}
+TWO = {'clusters': [{'name': 'ceph'}, {'name': 'dr'}],
+       'glance_stores': [{'name': 'ceph'}, {'name': 'dr', 'cluster': 'dr'}],
+       'cinder_backends': [{'name': 'ceph'}, {'name': 'dr', 'cluster': 'dr'}],
+       'cinder_backup': {'cluster': 'dr'},
+       'nova': {'compute1': None, 'compute2': {'cluster': 'dr'}}}
+
+
+def two():
+    return ceph_model(copy.deepcopy(TWO), fsids={'ceph': FSID, 'dr': FSID_DR})
+
+
+def test_registered_under_its_name():
+    assert FilterModule().filters() == {'ceph_node': ceph_node}
+
+
+def test_a_controller_gets_each_services_keyrings_and_the_confs_of_their_clusters():
+    node = ceph_node(two(), 'ctl', ['glance', 'cinder_volume', 'cinder_backup'], {'ceph': CONF, 'dr': CONF_DR}, KEYS)
+    assert node['clusters'] == [{'name': 'ceph', 'fsid': FSID, 'conf': CONF}, {'name': 'dr', 'fsid': FSID_DR, 'conf': CONF_DR}]
+    assert node['keyrings']['glance'] == [
+        {'path': '/etc/ceph/ceph.client.glance.keyring', 'entity': 'client.glance', 'key': 'KG'},
+        {'path': '/etc/ceph/dr.client.glance.keyring', 'entity': 'client.glance', 'key': 'DG'}]
+    assert [k['path'] for k in node['keyrings']['cinder_backup']] == [
+        '/etc/ceph/dr.client.cinder-backup.keyring', '/etc/ceph/ceph.client.cinder.keyring', '/etc/ceph/dr.client.cinder.keyring']
+    assert node['keyrings']['nova_compute'] == [] and node['secrets'] == [] and node['nova'] is None
+
+
+def test_a_compute_node_gets_a_secret_per_backend_cluster_and_its_own_nova_setting():
+    model = two()
+    node = ceph_node(model, 'compute2', ['nova_compute'], {'ceph': CONF, 'dr': CONF_DR}, KEYS)
+    assert node['nova']['cluster'] == 'dr'
+    assert node['keyrings']['nova_compute'] == [{'path': '/etc/ceph/dr.client.cinder.keyring', 'entity': 'client.cinder', 'key': 'DC'}]
+    assert node['clusters'] == [{'name': 'dr', 'fsid': FSID_DR, 'conf': CONF_DR}]
+    secrets = dict((s['cluster'], s) for s in node['secrets'])
+    assert set(secrets) == {'ceph', 'dr'}
+    assert secrets['dr']['key'] == 'DC' and secrets['ceph']['key'] == 'KC'
+    # The UUIDs Cinder's backends and Nova name are the secrets' UUIDs.
+    backends = dict((b['cluster'], b['secret_uuid']) for b in model['cinder']['backends'])
+    assert backends == dict((c, s['uuid']) for c, s in secrets.items())
+    assert node['nova']['secret_uuid'] == secrets['dr']['uuid'] and secrets['dr']['uuid'] != secrets['ceph']['uuid']
+
+
+def test_a_missing_key_says_where_it_comes_from():
+    keys = {'ceph': {'client.glance': 'KG'}}
+    with pytest.raises(AnsibleFilterError, match=r"client.cinder does not exist on cluster 'ceph': run the Ceph stage"):
+        ceph_node(ceph_model({'nova': {'c1': None}}, fsids={'ceph': FSID}), 'c1', ['nova_compute'], {'ceph': CONF}, keys)
+    external = ceph_model({'clusters': [{'name': 'ext', 'fsid': FSID, 'mon_host': '192.0.2.1:6789'}], 'nova': {'c1': None}})
+    with pytest.raises(AnsibleFilterError, match=r"give it in openstack_ceph_keys.ext\['client.cinder'\]"):
+        ceph_node(external, 'c1', ['nova_compute'], {}, {})
+
+
+def test_check_mode_lets_keys_be_missing():
+    node = ceph_node(ceph_model({'nova': {'c1': None}}, fsids={'ceph': FSID}), 'c1', ['nova_compute'], {'ceph': CONF}, {},
+                     allow_pending=True)
+    assert node['keyrings']['nova_compute'][0]['key'] is None and node['secrets'][0]['key'] is None
+
+
+def test_an_external_clusters_conf_comes_from_its_fsid_and_monitors():
+    external = ceph_model({'clusters': [{'name': 'ext', 'fsid': FSID, 'mon_host': '192.0.2.1:6789'}], 'nova': {'c1': None}})
+    node = ceph_node(external, 'c1', ['nova_compute'], {}, {'ext': {'client.cinder': 'K'}})
+    assert node['clusters'] == [{'name': 'ext', 'fsid': FSID, 'conf': '[global]\nfsid = %s\nmon_host = 192.0.2.1:6789\n' % FSID}]
+
+
+def test_unknown_kinds_and_unread_confs_fail():
+    with pytest.raises(AnsibleFilterError, match='unknown node kinds nova'):
+        ceph_node(two(), 'c1', ['nova'], {}, KEYS)
+    with pytest.raises(AnsibleFilterError, match="configuration of managed cluster 'dr' was not read"):
+        ceph_node(two(), 'compute2', ['nova_compute'], {'ceph': CONF}, KEYS)
