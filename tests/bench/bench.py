@@ -60,8 +60,10 @@ POINTS = {
     'users': [3, 12] if QUICK else [3, 12, 48],
     'computes': [1, 4] if QUICK else [1, 4, 8],
 }
-DEFAULT_POOLS = ['images', 'volumes', 'vms', 'backups']
-DEFAULT_USERS = 3
+# What the lab's declaration gives its first cluster, ceph (backups and client.cinder-backup are on dr):
+# the pools and users scaling adds to.
+DEFAULT_POOLS = ['images', 'volumes', 'vms']
+DEFAULT_USERS = 2
 
 
 class BenchError(Exception):
@@ -333,23 +335,24 @@ def write_vars(name, data):
     return path
 
 
-def lab_cluster(**settings):
-    """The lab's cluster as its inventory declares it, with more settings (extra vars replace the variable whole)."""
+def lab_clusters(**settings):
+    """The lab's clusters as its inventory declares them, the first (ceph) with more settings: extra vars
+    replace a variable whole, so every cluster is given again."""
     with open(os.path.join(ROOT, 'inventories', 'lab', 'group_vars', 'all.yml')) as f:
-        cluster = dict(yaml.safe_load(f)['openstack_ceph_clusters'][0])
-    cluster.update(settings)
-    return {'openstack_ceph_clusters': [cluster]}
+        clusters = [dict(c) for c in yaml.safe_load(f)['openstack_ceph_clusters']]
+    clusters[0].update(settings)
+    return {'openstack_ceph_clusters': clusters}
 
 
 def pools_vars(n):
     pools = [{'name': p} for p in DEFAULT_POOLS] + [{'name': 'bench-pool-%d' % i, 'pg_num': 1} for i in range(1, n - len(DEFAULT_POOLS) + 1)]
-    return write_vars('pools-%d' % n, lab_cluster(pools=pools))
+    return write_vars('pools-%d' % n, lab_clusters(pools=pools))
 
 
 def users_vars(n):
     caps = {'mon': 'profile rbd', 'osd': 'profile rbd pool=images'}
     users = dict(('client.bench-%d' % i, {'caps': dict(caps)}) for i in range(1, n - DEFAULT_USERS + 1))
-    return write_vars('users-%d' % n, lab_cluster(users=users))
+    return write_vars('users-%d' % n, lab_clusters(users=users))
 
 
 def remove_bench_pools_and_users():
