@@ -58,7 +58,7 @@ description:
     is pinned by a backend's or a Nova setting's C(secret_uuid), or by C(secret_uuids); otherwise
     it is derived from the cluster's fsid by the P(openstack_ceph.rbd.rbd_secret_uuid#filter) filter, as
     0.1 and 0.2 derived it, so existing secrets keep their UUIDs. A managed cluster's fsid is known once
-    it was read (O(fsids)); before that, such a UUID is V(None).
+    it was read (O(confs)); before that, such a UUID is V(None).
 options:
   _input:
     description:
@@ -102,12 +102,12 @@ options:
         does not name one, default V(ceph_admin) (pass C(openstack_ceph_group_admin)).
     type: dict
     required: true
-  fsids:
+  confs:
     description:
       - >-
-        The fsids read from the managed clusters, a dictionary cluster name to fsid (the
-        C(openstack_ceph.rbd.ceph_context) role reads each managed cluster once and passes them). They
-        complete the clusters' C(fsid) and the secrets' UUIDs; two clusters with one fsid are refused.
+        The minimal client configurations read from the managed clusters, a dictionary cluster name to
+        the text (C(ceph config generate-minimal-conf), read once per run). Their fsids complete the
+        clusters' C(fsid) and the secrets' UUIDs; two clusters with one fsid are refused.
     type: dict
   groups:
     description:
@@ -151,7 +151,7 @@ _value:
       V(managed) or V(external). A managed cluster has C(admin_group) or C(admin_host) (the other is
       V(None)), C(cli) (with C(cluster)), C(caps_style), C(pools) (M(openstack_ceph.rbd.ceph_pool) items
       with C(pool_defaults) applied) and C(users) (M(openstack_ceph.rbd.ceph_key) items V({name, caps})),
-      and C(fsid) (V(None) unless given in O(fsids)) and C(mon_host) V(None). An external cluster has C(fsid) (lower case) and C(mon_host),
+      and C(fsid) (V(None) unless read, O(confs)) and C(mon_host) V(None). An external cluster has C(fsid) (lower case) and C(mon_host),
       C(pools) and C(users) empty, and the other keys V(None) (C(cli) V({})). C(entities) lists the
       entities whose keys the run needs on that cluster.
     - >-
@@ -195,6 +195,8 @@ STORE_RESERVED = ('DEFAULT', 'glance_store')
 # Cinder: a backend name is a section of cinder.conf and an entry of enabled_backends.
 BACKEND_NAME_RE = re.compile(r'^[A-Za-z0-9_.\-]{1,255}\Z')
 BACKEND_RESERVED = ('DEFAULT', 'backend_defaults')
+# The fsid line of a client configuration (ceph config generate-minimal-conf).
+CONF_FSID_RE = re.compile(r'^\s*fsid\s*=\s*(\S+)\s*$', re.MULTILINE)
 # An inventory group or host name: no blanks.
 HOST_NAME_RE = re.compile(r'^\S+\Z')
 
@@ -619,10 +621,10 @@ class _Model(object):
 
     # -- derived --
 
-    def build(self, fsids=None, groups=None):
+    def build(self, confs=None, groups=None):
         clusters = self.clusters()
         self._admin_hosts(clusters, groups)
-        self._read_fsids(clusters, fsids)
+        self._read_fsids(clusters, confs)
         glance = self.glance(clusters)
         cinder = self.cinder(clusters)
         nova = self.nova(clusters)
@@ -660,17 +662,21 @@ class _Model(object):
             cluster['admin_host'] = str(hosts[0])
 
     @staticmethod
-    def _read_fsids(clusters, fsids):
-        """The fsids read from the managed clusters: one fsid per cluster, and a cluster declared once."""
-        if fsids is None:
+    def _read_fsids(clusters, confs):
+        """The fsids in the configurations read from the managed clusters: one fsid per cluster, and a
+        cluster declared once."""
+        if confs is None:
             return
-        if not isinstance(fsids, Mapping):
-            _fail('ceph_model: fsids must be a dictionary, cluster name to the fsid read from it.')
-        for name, fsid in fsids.items():
+        if not isinstance(confs, Mapping):
+            _fail('ceph_model: confs must be a dictionary, cluster name to the minimal configuration read from it.')
+        for name, conf in confs.items():
             cluster = clusters.get(name)
             if cluster is None or cluster['mode'] != 'managed':
-                _fail('ceph_model: fsids names %r, which is not a managed cluster of openstack_ceph_clusters.' % (name,))
-            cluster['fsid'] = _uuid(fsid, cluster['where'], 'the fsid read from the cluster')
+                _fail('ceph_model: confs names %r, which is not a managed cluster of openstack_ceph_clusters.' % (name,))
+            found = CONF_FSID_RE.search(conf) if isinstance(conf, string_types) else None
+            if found is None:
+                _fail('%s: the configuration read from cluster %r has no fsid line.' % (cluster['where'], name))
+            cluster['fsid'] = _uuid(found.group(1), cluster['where'], 'the fsid read from the cluster')
         seen = {}
         for name, cluster in clusters.items():
             if cluster['fsid'] is None:
@@ -829,9 +835,9 @@ def _caps(style, write, read):
     return {'mon': 'profile rbd', 'osd': ', '.join(osd), 'mgr': ', '.join('profile rbd pool=%s' % p for p in write)}
 
 
-def ceph_model(declaration, fsids=None, groups=None):
+def ceph_model(declaration, confs=None, groups=None):
     """The checked, complete model of the Ceph clusters and the services using them."""
-    return _Model(declaration).build(fsids, groups)
+    return _Model(declaration).build(confs, groups)
 
 
 class FilterModule(object):

@@ -15,7 +15,7 @@ author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 description:
   - >-
-    Turns the complete model (P(openstack_ceph.rbd.ceph_model#filter), with the fsids read) and what was
+    Turns the complete model (P(openstack_ceph.rbd.ceph_model#filter), with the configurations read) and what was
     read from the clusters into the explicit inputs of one node's roles: the client configuration of each
     cluster the node uses, the keyrings of each of its services with their keys, and, on a compute node,
     one libvirt secret per (cluster, user) with its UUID and key.
@@ -27,7 +27,7 @@ description:
     O(allow_pending) (a check run, before the users exist): the key is then V(None).
 options:
   _input:
-    description: The model, from P(openstack_ceph.rbd.ceph_model#filter) given the fsids read.
+    description: The model, from P(openstack_ceph.rbd.ceph_model#filter) given the configurations read.
     type: dict
     required: true
   host:

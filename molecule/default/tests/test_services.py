@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 import testinfra.utils.ansible_runner
+import yaml
 
 hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ['MOLECULE_INVENTORY_FILE'])
 GLANCE = 'http://127.0.0.1:9292'
@@ -455,3 +456,16 @@ def test_bad_declarations_stop_the_run_with_a_message_that_names_the_variable():
     undeclared = playbook('cinder.yml', '-e', json.dumps({'openstack_ceph_cinder_backup': {'cluster': 'nowhere'}}))
     assert undeclared.returncode != 0 and 'openstack_ceph_cinder_backup' in undeclared.stdout, undeclared.stdout[-2000:]
     assert controller.check_output('md5sum /etc/cinder/cinder.conf /etc/ceph/*') == before
+
+
+def test_one_cluster_declared_twice_is_refused_before_the_ceph_stage_changes_anything():
+    ceph = host('osc-lab-ceph')
+    # The lab's ceph cluster again, under another name (its admin host knows it as "ceph"), with a pool
+    # of its own: the fsids read give it away before a pool is made.
+    with open(os.path.join(os.path.dirname(SITE), '..', 'inventories', 'lab', 'group_vars', 'all.yml')) as f:
+        clusters = yaml.safe_load(f)['openstack_ceph_clusters']
+    clusters.append({'name': 'again', 'admin_host': 'osc-lab-ceph', 'cli': {'cluster': 'ceph'}, 'pools': ['verify-twice']})
+    run = playbook('ceph.yml', '-e', json.dumps({'openstack_ceph_clusters': clusters}))
+    assert run.returncode != 0
+    assert "cluster 'again' has fsid" in run.stdout and "as cluster 'ceph' has" in run.stdout, run.stdout[-2000:]
+    assert 'verify-twice' not in ceph.check_output('ceph osd pool ls')

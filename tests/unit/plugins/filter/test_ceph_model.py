@@ -83,6 +83,11 @@ CEPH_USERS_0_2_POOLS = {'ceph_users_images_pool': 'images', 'ceph_users_volumes_
                         'ceph_users_vms_pool': 'vms', 'ceph_users_backups_pool': 'backups'}
 
 
+def conf(fsid):
+    """A minimal client configuration as ceph config generate-minimal-conf prints it."""
+    return '# minimal ceph.conf for %s\n[global]\n\tfsid = %s\n\tmon_host = [v2:127.0.0.1:3300/0]\n' % (fsid, fsid)
+
+
 def ceph_users_role_caps(style, **pools):
     """The caps 0.2's ceph_users role gave, rendered with its defaults (as Ansible would)."""
     caps = yaml.safe_load(CEPH_USERS_0_2)['__ceph_users_caps'][style]
@@ -542,14 +547,14 @@ def test_control_characters_are_refused_without_showing_the_value():
     assert str(error.value).startswith('openstack_ceph_clusters[0].cli.keyring must not contain control characters')
 
 
-# --- With what was read: fsids and admin hosts ----------------------------------------------------
+# --- With what was read: configurations (fsids) and admin hosts ----------------------------------------------------
 
 def test_derived_secret_uuids_are_the_ones_deployments_carry():
     """Not pinned, a secret's UUID is derived from the cluster's fsid and the user as 0.1 and 0.2 derived
     it: pinned literals, so a change of derivation (which would define every existing secret again under
     a new UUID) fails here."""
     result = ceph_model({'cinder_backends': [{'name': 'ceph'}, {'name': 'nova-user', 'user': 'nova'}],
-                         'nova': {'compute1': None}}, fsids={'ceph': FSID_EXT})
+                         'nova': {'compute1': None}}, confs={'ceph': conf(FSID_EXT)})
     assert result['clusters']['ceph']['fsid'] == FSID_EXT
     assert [b['secret_uuid'] for b in result['cinder']['backends']] == [UUID_A, UUID_B]
     assert result['nova']['compute1']['secret_uuid'] == UUID_A
@@ -557,7 +562,7 @@ def test_derived_secret_uuids_are_the_ones_deployments_carry():
 
 
 def test_a_pin_wins_over_the_derived_uuid():
-    result = ceph_model({'nova': {'compute1': {'secret_uuid': UUID_C}}}, fsids={'ceph': FSID_EXT})
+    result = ceph_model({'nova': {'compute1': {'secret_uuid': UUID_C}}}, confs={'ceph': conf(FSID_EXT)})
     assert result['nova']['compute1']['secret_uuid'] == UUID_C
     assert result['cinder']['backends'][0]['secret_uuid'] == UUID_C
 
@@ -570,14 +575,16 @@ def test_an_external_clusters_uuid_is_derived_from_its_given_fsid():
 
 def test_two_managed_clusters_with_one_fsid_are_refused():
     with pytest.raises(AnsibleFilterError, match=r"openstack_ceph_clusters\[1\] \(dr\): cluster 'dr' has fsid .* as cluster 'ceph'"):
-        ceph_model(copy.deepcopy(TWO_CLUSTERS), fsids={'ceph': FSID_DR, 'dr': FSID_DR.upper()})
+        ceph_model(copy.deepcopy(TWO_CLUSTERS), confs={'ceph': conf(FSID_DR), 'dr': conf(FSID_DR.upper())})
 
 
-def test_fsids_only_for_managed_clusters():
-    with pytest.raises(AnsibleFilterError, match="fsids names 'nope'"):
-        ceph_model({'nova': {}}, fsids={'nope': FSID_DR})
+def test_confs_only_for_managed_clusters_and_with_an_fsid():
+    with pytest.raises(AnsibleFilterError, match="confs names 'nope'"):
+        ceph_model({'nova': {}}, confs={'nope': conf(FSID_DR)})
     with pytest.raises(AnsibleFilterError, match='must be a UUID'):
-        ceph_model({'nova': {}}, fsids={'ceph': 'not-a-uuid'})
+        ceph_model({'nova': {}}, confs={'ceph': conf('not-a-uuid')})
+    with pytest.raises(AnsibleFilterError, match="configuration read from cluster 'ceph' has no fsid line"):
+        ceph_model({'nova': {}}, confs={'ceph': '[global]\nmon_host = 127.0.0.1\n'})
 
 
 def test_admin_hosts_from_the_inventory_groups():

@@ -27,8 +27,9 @@ TWO = {'clusters': [{'name': 'ceph'}, {'name': 'dr'}],
        'nova': {'compute1': None, 'compute2': {'cluster': 'dr'}}}
 
 
+
 def two():
-    return ceph_model(copy.deepcopy(TWO), fsids={'ceph': FSID, 'dr': FSID_DR})
+    return ceph_model(copy.deepcopy(TWO), confs={'ceph': CONF, 'dr': CONF_DR})
 
 
 def test_registered_under_its_name():
@@ -64,14 +65,14 @@ def test_a_compute_node_gets_a_secret_per_backend_cluster_and_its_own_nova_setti
 def test_a_missing_key_says_where_it_comes_from():
     keys = {'ceph': {'client.glance': 'KG'}}
     with pytest.raises(AnsibleFilterError, match=r"client.cinder does not exist on cluster 'ceph': run the Ceph stage"):
-        ceph_node(ceph_model({'nova': {'c1': None}}, fsids={'ceph': FSID}), 'c1', ['nova_compute'], {'ceph': CONF}, keys)
+        ceph_node(ceph_model({'nova': {'c1': None}}, confs={'ceph': CONF}), 'c1', ['nova_compute'], {'ceph': CONF}, keys)
     external = ceph_model({'clusters': [{'name': 'ext', 'fsid': FSID, 'mon_host': '192.0.2.1:6789'}], 'nova': {'c1': None}})
     with pytest.raises(AnsibleFilterError, match=r"give it in openstack_ceph_keys.ext\['client.cinder'\]"):
         ceph_node(external, 'c1', ['nova_compute'], {}, {})
 
 
 def test_check_mode_lets_keys_be_missing():
-    node = ceph_node(ceph_model({'nova': {'c1': None}}, fsids={'ceph': FSID}), 'c1', ['nova_compute'], {'ceph': CONF}, {},
+    node = ceph_node(ceph_model({'nova': {'c1': None}}, confs={'ceph': CONF}), 'c1', ['nova_compute'], {'ceph': CONF}, {},
                      allow_pending=True)
     assert node['keyrings']['nova_compute'][0]['key'] is None and node['secrets'][0]['key'] is None
 
