@@ -27,7 +27,6 @@ TWO = {'clusters': [{'name': 'ceph'}, {'name': 'dr'}],
        'nova': {'compute1': None, 'compute2': {'cluster': 'dr'}}}
 
 
-
 def two():
     return ceph_model(copy.deepcopy(TWO), confs={'ceph': CONF, 'dr': CONF_DR})
 
