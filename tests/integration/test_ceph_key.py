@@ -159,7 +159,7 @@ def test_a_list_of_users_converges_with_one_read_and_no_key_in_output(cluster):
     admin_key = cluster.auth('client.admin')['key']
     for key in keys + [admin_key]:
         assert key not in fixed.output
-    # The keys as ceph_keys reads them: in check mode, for a list with one user still missing.
+    # The keys as the ceph_context role reads them: in check mode, for a list with one user still missing.
     asked = run_module('ceph_key', key_args(cluster, users=users + [dict(name='client.list-missing')],
                                             return_key=True), check=True, no_log=True)
     assert not asked.get('failed') and cluster.auth('client.list-missing') is None
