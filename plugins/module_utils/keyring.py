@@ -136,10 +136,11 @@ def keyring_needs_write(path, content):
         return True
 
 
-def write_keyring(module, path, content, owner=None, group=None, mode='0600'):
+def write_keyring(module, path, content, owner=None, group=None, mode='0600', what='keyring file'):
     """Write atomically: a temporary file in the same directory gets the final mode and owner
     before its content, then replaces the old file, so the key is never readable by others.
-    keyring_file_problem() has checked the directory, owner, group and mode beforehand."""
+    keyring_file_problem() has checked the directory, owner, group and mode beforehand (for a
+    configuration file, ceph_conf's checks)."""
     directory = os.path.dirname(path) or '.'
     uid = user_id(owner) if owner else -1
     gid = group_id(group) if group else -1
@@ -147,7 +148,7 @@ def write_keyring(module, path, content, owner=None, group=None, mode='0600'):
         module.fail_json(msg="owner/group for %s does not exist on this host." % path)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix='.keyring-', dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix='.%s-' % what.split()[0], dir=directory)
         with os.fdopen(fd, 'wb') as f:
             os.fchmod(f.fileno(), file_mode(mode))
             os.fchown(f.fileno(), uid, gid)
@@ -156,7 +157,7 @@ def write_keyring(module, path, content, owner=None, group=None, mode='0600'):
             os.fsync(f.fileno())
         os.rename(tmp, path)
     except (IOError, OSError) as e:
-        module.fail_json(msg="could not write the keyring file %s: %s" % (path, to_native(e.strerror or e)))
+        module.fail_json(msg="could not write the %s %s: %s" % (what, path, to_native(e.strerror or e)))
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
