@@ -10,14 +10,16 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: virsh_secret
-short_description: Manage a libvirt secret holding a cephx key
+short_description: Manage libvirt secrets holding cephx keys
 version_added: 0.1.0
 description:
   - Defines a libvirt secret with a fixed UUID and usage type C(ceph), and stores a cephx key in it,
-    so that QEMU can open RBD disks as that Ceph user.
+    so that QEMU can open RBD disks as that Ceph user. With O(secrets), all of a host's secrets in one
+    call (a compute node using several clusters has one per cluster and user).
   - An unchanged secret is neither redefined nor reported as changed. When nothing changes the module
     starts one C(virsh) process, which reads the definition, the value and the list of secrets (to find
-    a usage name already taken by another secret).
+    a usage name already taken by another secret). With O(secrets) that one process reads every secret of
+    the list.
   - The key reaches C(virsh) on standard input, never on its command line.
   - Changing O(usage_name), O(private) or O(ephemeral) of an existing secret needs it undefined and
     defined again (libvirt refuses those changes in place); the module does that and stores O(value) again.
@@ -44,8 +46,19 @@ options:
     description:
       - UUID of the secret, the C(rbd_secret_uuid) that cinder.conf and nova.conf name.
       - Exactly 32 hexadecimal digits in the 8-4-4-4-12 form, nothing before or after (no trailing newline).
+      - Required unless O(secrets) is given.
     type: str
-    required: true
+  secrets:
+    description:
+      - Several secrets in one call, each with the options above (O(uuid) required), instead of O(uuid).
+        An option an item leaves out takes the value given at the top level. O(uri) and O(cli_prefix)
+        apply to all.
+      - Every item is checked, and planned against the one read, before the first change; two items
+        with the same UUID or the same usage name are refused. If a change fails, the message names the
+        secrets already changed; the failed one is put back as for a single secret.
+    type: list
+    elements: dict
+    version_added: 0.3.0
   state:
     description: V(present) defines the secret and sets its value; V(absent) undefines it.
     type: str
@@ -123,6 +136,17 @@ EXAMPLES = r'''
     value: "{{ cinder_key.key }}"
   no_log: true
 
+- name: One secret per cluster on a compute node, in one call
+  openstack_ceph.rbd.virsh_secret:
+    secrets:
+      - uuid: 457eb676-33da-42ec-9a8c-9293d545c337
+        usage_name: client.cinder secret
+        value: "{{ cinder_key.key }}"
+      - uuid: 2f638328-76cd-598e-a2ad-e5da58fe058f
+        usage_name: dr client.cinder secret
+        value: "{{ dr_cinder_key.key }}"
+  no_log: true
+
 - name: Libvirt in a kolla container
   openstack_ceph.rbd.virsh_secret:
     uuid: 457eb676-33da-42ec-9a8c-9293d545c337
@@ -135,7 +159,7 @@ EXAMPLES = r'''
 RETURN = r'''
 secret:
   description: The secret's definition after the run (predicted in check mode); empty when absent. Never the value.
-  returned: always
+  returned: when O(uuid) is given
   type: dict
   sample:
     uuid: 457eb676-33da-42ec-9a8c-9293d545c337
@@ -145,15 +169,31 @@ secret:
     ephemeral: false
     private: false
     has_value: true
+secrets:
+  description: With O(secrets), one entry per item, in order, as RV(secret).
+  returned: when O(secrets) is given
+  type: list
+  elements: dict
+  version_added: 0.3.0
+  sample:
+    - uuid: 457eb676-33da-42ec-9a8c-9293d545c337
+      usage_type: ceph
+      usage_name: client.cinder secret
+      description: null
+      ephemeral: false
+      private: false
+      has_value: true
 '''
 
 import base64
 import re
+import uuid as uuid_module
 import xml.etree.ElementTree as ET
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
     VirshCLI, cephx_key_bytes, check_uuid, control_problem)
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.items import item_options, wanted_items
 
 DEFINITION_KEYS = ('usage_type', 'usage_name', 'description', 'ephemeral', 'private')
 NOT_FOUND = ('Secret not found', 'no secret with matching uuid')
@@ -187,10 +227,10 @@ def input_problem(p):
             return ("usage_name %r is not accepted: use printable ASCII characters (space to '~'), not starting "
                     "or ending with a space, such as 'client.cinder secret'." % p['usage_name'])
     for key in ('description', 'uri'):
-        problem = text_problem(p[key], key)
+        problem = text_problem(p.get(key), key)
         if problem:
             return problem
-    for index, word in enumerate(p['cli_prefix'] or []):
+    for index, word in enumerate(p.get('cli_prefix') or []):
         problem = text_problem(word, 'cli_prefix[%d]' % index)
         if problem:
             return problem
@@ -308,47 +348,90 @@ def restore(cli, uuid, old_xml, old_value):
     return None
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            uuid=dict(type='str', required=True),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            usage_type=dict(type='str', default='ceph', choices=['ceph']),
-            usage_name=dict(type='str'),
-            description=dict(type='str'),
-            ephemeral=dict(type='bool', default=False),
-            private=dict(type='bool', default=False),
-            value=dict(type='str', no_log=True),
-            update_private_value=dict(type='bool', default=False),
-            uri=dict(type='str', default='qemu:///system'),
-            cli_prefix=dict(type='list', elements='str', default=[]),
-        ),
-        supports_check_mode=True,
-    )
-    p = module.params
-    uuid = check_uuid(module, p['uuid'], 'uuid')
-    want_raw = None
-    if p['value'] is not None:
-        want_raw = cephx_key_bytes(module, p['value'], 'value')
-    problem = input_problem(p)
-    if problem:
-        module.fail_json(msg=problem)
-    cli = VirshCLI(module)
+SECRET_OPTIONS = dict(
+    uuid=dict(type='str'),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    usage_type=dict(type='str', default='ceph', choices=['ceph']),
+    usage_name=dict(type='str'),
+    description=dict(type='str'),
+    ephemeral=dict(type='bool', default=False),
+    private=dict(type='bool', default=False),
+    value=dict(type='str', no_log=True),
+    update_private_value=dict(type='bool', default=False),
+)
 
-    present = p['state'] == 'present'
-    have, old_xml, live_value, value_state, secrets = read_secret(cli, uuid, want_raw is not None and present, present)
+
+def checked_item(module, p, where):
+    """Check one secret's options (nothing has run yet); lower-cases its UUID and adds the wanted
+    value's bytes as p['raw']. Returns the problem, or None."""
+    p['uuid'] = check_uuid(module, p['uuid'], where + 'uuid')
+    p['raw'] = cephx_key_bytes(module, p['value'], where + 'value') if p['value'] is not None else None
+    problem = input_problem(p)
+    return where + problem if problem else None
+
+
+def read_secrets(cli, items):
+    """For a list of secrets: the list of secrets and each one's definition and value (when needed),
+    in one virsh process. virsh goes on after a command that fails; an `echo` of a marker no output
+    can hold separates the commands' outputs. Returns one read_secret-like tuple per item."""
+    marker = '@@openstack-ceph-%s@@' % uuid_module.uuid4().hex
+    script = ['secret-list']
+    for p in items:
+        script.append('secret-dumpxml %s' % p['uuid'])
+        if wants_value(p):
+            script.append('secret-get-value %s' % p['uuid'])
+    rc, out, err = cli.run('virsh', ['; '.join('%s; echo %s' % (c, marker) for c in script)], check_rc=False)
+    if 'Failed to list secrets' in err:
+        cli.fail(cli.argv('virsh', ['secret-list']), rc, '', err, 'virsh secret-list')
+    sections = out.split(marker)
+    if len(sections) != len(script) + 1:
+        cli.fail(cli.argv('virsh', ['secret-list']), rc, '', err, 'virsh')
+    secrets = parse_list(sections.pop(0))
+    reads = []
+    for p in items:
+        uuid, xml_text = p['uuid'], sections.pop(0).strip()
+        value_text = sections.pop(0).strip() if wants_value(p) else None
+        if not xml_text:
+            if "no secret with matching uuid '%s'" % uuid not in err:
+                cli.fail(cli.argv('virsh', ['secret-dumpxml', uuid]), rc, '', err, 'virsh secret-dumpxml')
+            reads.append((None, None, None, 'none', secrets))
+            continue
+        try:
+            definition = parse_definition(xml_text)
+        except ET.ParseError as e:
+            cli.module.fail_json(msg="virsh secret-dumpxml %s printed XML that could not be read: %s" % (uuid, e))
+        if value_text is None:
+            state = 'unread'
+        elif value_text:
+            state = 'set'
+        elif definition['private']:
+            state = 'private'
+        elif "secret '%s' does not have a value" % uuid in err:
+            state = 'none'
+        else:
+            cli.fail(cli.argv('virsh', ['secret-get-value', uuid]), rc, '', err, 'virsh secret-get-value')
+        reads.append((definition, xml_text, value_text or None, state, secrets))
+    return reads
+
+
+def wants_value(p):
+    return p['raw'] is not None and p['state'] == 'present'
+
+
+def plan_secret(module, p, read, where=''):
+    """What one secret needs, decided from the read before anything is written (in check mode as in
+    a real run); what libvirt would refuse fails here, naming the item."""
+    have, old_xml, live_value, value_state, secrets = read
+    uuid, want_raw = p['uuid'], p['raw']
     if live_value is not None:
         module.no_log_values.add(live_value)
-
-    if not present:
-        if have and not module.check_mode:
-            cli.run('virsh', ['secret-undefine', uuid])
-        module.exit_json(changed=bool(have), secret={},
-                         diff=dict(before={'uuid': uuid, 'state': 'present' if have else 'absent'},
-                                   after={'uuid': uuid, 'state': 'absent'}))
-
+    plan = dict(p=p, have=have, old_xml=old_xml, live_value=live_value, value_state=value_state, where=where)
+    if p['state'] == 'absent':
+        plan.update(changed=bool(have), define_it=False, set_it=False, redefine=False)
+        return plan
     if have is None and not p['usage_name']:
-        module.fail_json(msg="usage_name is required to create secret %s (for example 'client.cinder secret')." % uuid)
+        module.fail_json(msg="%susage_name is required to create secret %s (for example 'client.cinder secret')."
+                         % (where, uuid))
     want = dict(uuid=uuid, usage_type=p['usage_type'],
                 usage_name=p['usage_name'] or (have or {}).get('usage_name'),
                 description=p['description'] if p['description'] is not None else (have or {}).get('description'),
@@ -356,16 +439,16 @@ def main():
     redefine = have is not None and any(have[k] != want[k] for k in ('usage_type', 'usage_name', 'ephemeral', 'private'))
     define_it = have is None or redefine or have['description'] != want['description']
     if redefine and want_raw is None and value_state != 'none':
-        module.fail_json(msg="Secret %s must be undefined and defined again to change its usage, ephemeral or "
-                             "private setting, which loses its value: give value so it can be stored again." % uuid)
+        module.fail_json(msg="%sSecret %s must be undefined and defined again to change its usage, ephemeral or "
+                             "private setting, which loses its value: give value so it can be stored again."
+                         % (where, uuid))
     # libvirt allows one secret per usage: refuse before anything changes (and in check mode), instead
     # of undefining this secret and then failing to define its replacement.
     owner = usage_owner(secrets, uuid, want['usage_type'], want['usage_name']) if define_it else None
     if owner:
-        module.fail_json(msg="usage_name %r is already used by libvirt secret %s; libvirt allows one secret per "
+        module.fail_json(msg="%susage_name %r is already used by libvirt secret %s; libvirt allows one secret per "
                              "usage name. Undefine that secret, pick another usage_name, or manage secret %s. "
-                             "Nothing was changed." % (want['usage_name'], owner, owner))
-
+                             "Nothing was changed." % (where, want['usage_name'], owner, owner))
     if want_raw is None:
         set_it = False
     elif have is None or redefine:
@@ -379,49 +462,118 @@ def main():
             set_it = base64.b64decode(live_value) != want_raw
         except (ValueError, TypeError):
             set_it = True
+    plan.update(want=want, redefine=redefine, define_it=define_it, set_it=set_it, changed=define_it or set_it)
+    return plan
 
-    if not module.check_mode:
-        want_text = base64.b64encode(want_raw).decode('ascii') if want_raw is not None else None
-        # What puts the old state back if a step after the undefine fails: the old XML and its value
-        # (a private value cannot be read: the wanted one stands in for it, as the module assumes it current).
-        old_value = live_value if value_state == 'set' else want_text if value_state == 'private' else None
-        if redefine:
-            cli.run('virsh', ['secret-undefine', uuid])
-        for step in ('define', 'value'):
-            if step == 'define' and define_it:
-                rc, out, err = define(cli, definition_xml(want))
-                what = 'virsh secret-define'
-            elif step == 'value' and set_it:
-                rc, out, err = set_value(cli, uuid, want_text)
-                what = 'virsh secret-set-value'
+
+def apply_secret(module, cli, plan, done=''):
+    """Carry out one secret's plan (nothing in check mode). A failure puts back what this secret had;
+    `done` says what earlier items of the list changed."""
+    p, uuid = plan['p'], plan['p']['uuid']
+    if module.check_mode or not plan['changed']:
+        return
+    if p['state'] == 'absent':
+        cli.run('virsh', ['secret-undefine', uuid])
+        return
+    want_raw, value_state, have = p['raw'], plan['value_state'], plan['have']
+    want_text = base64.b64encode(want_raw).decode('ascii') if want_raw is not None else None
+    # What puts the old state back if a step after the undefine fails: the old XML and its value
+    # (a private value cannot be read: the wanted one stands in for it, as the module assumes it current).
+    old_value = plan['live_value'] if value_state == 'set' else want_text if value_state == 'private' else None
+    if plan['redefine']:
+        cli.run('virsh', ['secret-undefine', uuid])
+    for step in ('define', 'value'):
+        if step == 'define' and plan['define_it']:
+            rc, out, err = define(cli, definition_xml(plan['want']))
+            what = 'virsh secret-define'
+        elif step == 'value' and plan['set_it']:
+            rc, out, err = set_value(cli, uuid, want_text)
+            what = 'virsh secret-set-value'
+        else:
+            continue
+        if rc == 0:
+            continue
+        msg = "%s%s failed: %s" % (plan['where'], what, cli.unreachable_hint(rc, err) or last_line(err))
+        if 'already defined for use with' in (err or ''):
+            msg = ("%susage_name %r is already used by another libvirt secret; libvirt allows one secret per usage "
+                   "name. Undefine it or pick its UUID (%s)" % (plan['where'], plan['want']['usage_name'],
+                                                               last_line(err)))
+        if plan['redefine']:
+            trouble = restore(cli, uuid, plan['old_xml'], old_value)
+            if trouble:
+                msg += ("; putting the old secret back failed too (%s): define it again from this XML and "
+                        "store its value: %s" % (trouble, plan['old_xml']))
             else:
-                continue
-            if rc == 0:
-                continue
-            msg = "%s failed: %s" % (what, cli.unreachable_hint(rc, err) or last_line(err))
-            if 'already defined for use with' in (err or ''):
-                msg = ("usage_name %r is already used by another libvirt secret; libvirt allows one secret per usage "
-                       "name. Undefine it or pick its UUID (%s)" % (want['usage_name'], last_line(err)))
-            if redefine:
-                trouble = restore(cli, uuid, old_xml, old_value)
-                if trouble:
-                    msg += ("; putting the old secret back failed too (%s): define it again from this XML and "
-                            "store its value: %s" % (trouble, old_xml))
-                else:
-                    msg += "; the old definition and value of secret %s were put back, nothing changed" % uuid
-            elif have is None and step == 'value':
-                cli.run('virsh', ['secret-undefine', uuid], check_rc=False)
-                msg += "; the new secret %s was undefined again, nothing changed" % uuid
-            module.fail_json(msg=msg + '.', rc=rc, stderr=err)
+                msg += "; the old definition and value of secret %s were put back, nothing changed" % uuid
+        elif have is None and step == 'value':
+            cli.run('virsh', ['secret-undefine', uuid], check_rc=False)
+            msg += "; the new secret %s was undefined again, nothing changed" % uuid
+        module.fail_json(msg=msg + '.' + done, rc=rc, stderr=err)
 
-    has_value = bool(want_raw is not None or value_state in ('set', 'private', 'unread'))
-    after = dict(want, has_value=has_value)
+
+def outcome(plan):
+    """(secret, diff) of one secret after the run (predicted in check mode). Never the value."""
+    p, have, value_state = plan['p'], plan['have'], plan['value_state']
+    if p['state'] == 'absent':
+        return {}, dict(before={'uuid': p['uuid'], 'state': 'present' if have else 'absent'},
+                        after={'uuid': p['uuid'], 'state': 'absent'})
+    has_value = bool(p['raw'] is not None or value_state in ('set', 'private', 'unread'))
+    after = dict(plan['want'], has_value=has_value)
     before = dict(have, has_value=value_state in ('set', 'private', 'unread')) if have else {}
-    if have and set_it and value_state != 'none':
+    if have and plan['set_it'] and value_state != 'none':
         before['value'], after['value'] = 'old value (not shown)', 'new value (not shown)'
-    changed = define_it or set_it
     secret = dict((k, v) for k, v in after.items() if k != 'value')
-    module.exit_json(changed=changed, secret=secret, diff=dict(before=before, after=after))
+    return secret, dict(before=before, after=after)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            SECRET_OPTIONS,
+            # Declared item by item so that Ansible masks an item's value in its output and logs.
+            secrets=dict(type='list', elements='dict', options=item_options(SECRET_OPTIONS, 'uuid')),
+            uri=dict(type='str', default='qemu:///system'),
+            cli_prefix=dict(type='list', elements='str', default=[]),
+        ),
+        required_one_of=[('uuid', 'secrets')],
+        mutually_exclusive=[('uuid', 'secrets')],
+        supports_check_mode=True,
+    )
+    p = module.params
+    items = wanted_items(module, SECRET_OPTIONS, 'secrets', lambda item, where: checked_item(module, item, where),
+                         key='uuid')
+    problem = input_problem(p)
+    if problem:
+        module.fail_json(msg=problem)
+    cli = VirshCLI(module)
+
+    if p['secrets'] is None:
+        item = items[0]
+        present = item['state'] == 'present'
+        plan = plan_secret(module, item, read_secret(cli, item['uuid'], wants_value(item), present))
+        apply_secret(module, cli, plan)
+        secret, diff = outcome(plan)
+        module.exit_json(changed=plan['changed'], secret=secret, diff=diff)
+
+    wheres = ['secrets[%d] (%s): ' % (index, item['uuid']) for index, item in enumerate(items)]
+    # Every secret is planned (and refused, if libvirt would refuse it) before the first write.
+    plans = [plan_secret(module, item, read, where) for item, read, where in zip(items, read_secrets(cli, items), wheres)]
+    usages = {}
+    for plan in plans:
+        if plan['p']['state'] == 'present':
+            usage = (plan['want']['usage_type'], plan['want']['usage_name'])
+            if usage in usages:
+                module.fail_json(msg="%susage_name %r is given to secret %s as well; libvirt allows one secret per usage "
+                                     "name. Nothing was changed." % (plan['where'], usage[1], usages[usage]))
+            usages[usage] = plan['p']['uuid']
+    for index, plan in enumerate(plans):
+        changed_before = [pl['p']['uuid'] for pl in plans[:index] if pl['changed']]
+        done = (' Secrets changed before it: %s; run the task again once fixed.' % ', '.join(changed_before)
+                if changed_before else '')
+        apply_secret(module, cli, plan, done)
+    results = [outcome(plan) for plan in plans]
+    module.exit_json(changed=any(plan['changed'] for plan in plans), secrets=[r[0] for r in results],
+                     diff=[r[1] for r, plan in zip(results, plans) if plan['changed']])
 
 
 if __name__ == '__main__':

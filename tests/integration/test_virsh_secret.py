@@ -212,3 +212,40 @@ def test_newline_in_uuid_or_usage_name_is_refused(libvirt):
         assert result.get('failed') and word in result['msg'], (extra, result)
     assert libvirt.virsh('secret-list').stdout == listed
     assert libvirt.virsh('secret-dumpxml', uuid).returncode != 0
+
+
+def test_a_list_of_secrets_in_one_call(libvirt):
+    """Issue 11: a compute node's secrets of several clusters in one call: created, drift on one of
+    them put back, a private one, and a clash inside the list refused before anything changes."""
+    uuids = [str(uuidlib.uuid4()) for _ in range(3)]
+    keys = [fresh_key() for _ in range(3)]
+    items = [dict(uuid=uuids[0], usage_name='list client.cinder secret', value=keys[0]),
+             dict(uuid=uuids[1], usage_name='list dr client.cinder secret', value=keys[1]),
+             dict(uuid=uuids[2], usage_name='list dr client.nova secret', value=keys[2], private=True)]
+    args = secret_args(libvirt, secrets=items)
+
+    probe = run_module('virsh_secret', args, check=True)
+    assert probe['changed'] is True and all(read_secret(libvirt, u) is None for u in uuids), 'check mode wrote'
+    result = run_module('virsh_secret', args)
+    assert result['changed'] is True and [s['uuid'] for s in result['secrets']] == uuids
+    assert all(k not in result.output for k in keys)
+    assert [secret_value_bytes(libvirt, u) for u in uuids[:2]] == [__import__('base64').b64decode(k) for k in keys[:2]]
+    assert "private='yes'" in read_secret(libvirt, uuids[2])['xml']
+    assert "<name>list dr client.cinder secret</name>" in read_secret(libvirt, uuids[1])['xml']
+    assert run_module('virsh_secret', args)['changed'] is False
+
+    proc = libvirt.virsh('secret-set-value', '--secret', uuids[1], '--file', '/dev/stdin', input=fresh_key())
+    assert proc.returncode == 0, proc.stderr
+    fixed = run_module('virsh_secret', args)
+    assert fixed['changed'] is True and len(fixed['diff']) == 1
+    assert read_secret(libvirt, uuids[1])['value'] == keys[1]
+
+    listed = libvirt.virsh('secret-list').stdout
+    clash = secret_args(libvirt, secrets=[dict(items[0], value=fresh_key()), dict(items[1], usage_name=items[0]['usage_name'])])
+    for check in (True, False):
+        failed = run_module('virsh_secret', clash, check=check)
+        assert failed.get('failed') and 'secrets[1]' in failed['msg'], failed
+        assert libvirt.virsh('secret-list').stdout == listed
+        assert read_secret(libvirt, uuids[0])['value'] == keys[0], 'the first item was changed before the refusal'
+    for uuid in uuids:
+        assert libvirt.virsh('secret-undefine', uuid).returncode == 0

@@ -270,3 +270,106 @@ def test_absent_does_not_list(cli, run):
 @pytest.mark.parametrize('value', [u'a\ud800', u'\udfff', u'x\uffff'])
 def test_text_xml_cannot_hold_is_refused(value):
     assert 'XML' in virsh_secret.text_problem(value, 'description')
+
+
+# Issue 11: all of a compute node's secrets (one per cluster and user) in one call and one virsh process.
+
+DR = '2f638328-76cd-598e-a2ad-e5da58fe058f'
+DR_XML = XML.replace(UUID, DR).replace('client.cinder secret', 'dr client.cinder secret')
+MARK = '@@openstack-ceph-%s@@' % ('f' * 32)
+
+
+class FixedUUID(object):
+    hex = 'f' * 32
+
+
+def list_read(*commands):
+    """The one virsh word of a list read: each command followed by an echo of the marker."""
+    return '; '.join('%s; echo %s' % (c, MARK) for c in ('secret-list',) + commands)
+
+
+def two(**kw):
+    base = dict(secrets=[dict(uuid=UUID, usage_name='client.cinder secret', value=KEY_A),
+                         dict(uuid=DR, usage_name='dr client.cinder secret', value=KEY_B)])
+    base.update(kw)
+    return base
+
+
+TWO_READ = list_read('secret-dumpxml ' + UUID, 'secret-get-value ' + UUID, 'secret-dumpxml ' + DR,
+                     'secret-get-value ' + DR)
+TWO_LIST = LIST + " %s   ceph dr client.cinder secret\n" % DR
+
+
+@pytest.fixture
+def marked(cli, monkeypatch):
+    monkeypatch.setattr(virsh_secret.uuid_module, 'uuid4', FixedUUID)
+    return cli
+
+
+def test_a_list_of_unchanged_secrets_is_one_virsh_process(marked, run):
+    marked.on([TWO_READ], out=MARK.join([TWO_LIST, XML % 'no', KEY_A, DR_XML % 'no', KEY_B, '']))
+    result, failed = run(virsh_secret, two())
+    assert not failed and result['changed'] is False, result
+    assert len(marked.calls) == 1
+    assert [s['usage_name'] for s in result['secrets']] == ['client.cinder secret', 'dr client.cinder secret']
+    assert KEY_A not in str(result) and KEY_B not in str(result)
+
+
+def test_a_list_defines_a_missing_secret_and_sets_a_changed_value(marked, run):
+    err = "error: failed to get secret '%s'\nerror: Secret not found: no secret with matching uuid '%s'" % (UUID, UUID)
+    marked.on([TWO_READ], out=MARK.join([" %s   ceph dr client.cinder secret\n" % DR, '', '', DR_XML % 'no', KEY_A, '']),
+              err=err + '\n' + err)
+    marked.on('secret-define').on('secret-set-value')
+    result, failed = run(virsh_secret, two())
+    assert not failed and result['changed'] is True
+    assert [c['words'][:3] for c in marked.calls[1:]] == [
+        ['secret-define', '--file', '/dev/stdin'], ['secret-set-value', '--secret', UUID],
+        ['secret-set-value', '--secret', DR]]
+    assert [c['data'] for c in marked.calls[2:]] == [KEY_A, KEY_B]
+    assert len(result['diff']) == 2 and KEY_A not in str(result) and KEY_B not in str(result)
+
+
+def test_a_list_in_check_mode_only_reads(marked, run):
+    err = "error: Secret not found: no secret with matching uuid '%s'" % DR
+    marked.on([TWO_READ], out=MARK.join([LIST, XML % 'no', KEY_B, '', '', '']), err=err)
+    result, failed = run(virsh_secret, two(), check=True)
+    assert not failed and result['changed'] is True and len(marked.calls) == 1
+
+
+def test_a_secret_without_a_value_in_a_list_gets_one(marked, run):
+    err = "error: Secret not found: secret '%s' does not have a value" % DR
+    marked.on([TWO_READ], out=MARK.join([TWO_LIST, XML % 'no', KEY_A, DR_XML % 'no', '', '']), err=err)
+    marked.on('secret-set-value')
+    result, failed = run(virsh_secret, two())
+    assert [c['words'][:3] for c in marked.calls[1:]] == [['secret-set-value', '--secret', DR]]
+
+
+@pytest.mark.parametrize('change, words', [
+    (lambda a: a['secrets'][1].update(uuid=UUID.upper()), ['secrets[1]', 'listed twice']),
+    (lambda a: a['secrets'][1].update(usage_name='client.cinder secret'), ['secrets[1]', 'client.cinder secret', UUID]),
+    (lambda a: a['secrets'][1].update(uuid='nope'), ['secrets[1]', 'uuid']),
+    (lambda a: a['secrets'][1].update(value='AQ=='), ['secrets[1]', 'value']),
+    (lambda a: a['secrets'][0].update(usage_name='x\n'), ['secrets[0]', 'usage_name']),
+])
+def test_a_bad_list_is_refused_before_anything_changes(marked, run, change, words):
+    args = two()
+    change(args)
+    marked.on([TWO_READ], out=MARK.join([TWO_LIST, XML % 'no', KEY_B, DR_XML % 'no', KEY_A, '']))
+    result, failed = run(virsh_secret, args)
+    assert failed and all(w in result['msg'] for w in words), result['msg']
+    assert len(marked.calls) <= 1, 'something was changed'
+
+
+def test_a_failure_in_a_list_names_the_secrets_changed_before_it(marked, run):
+    marked.on([TWO_READ], out=MARK.join([TWO_LIST, XML % 'no', KEY_B, DR_XML % 'no', KEY_A, '']))
+    marked.on('secret-set-value')
+    scripted(marked, ['secret-set-value'], [(0, '', ''), (1, '', 'error: boom')])
+    result, failed = run(virsh_secret, two())
+    assert failed and 'secrets[1] (%s)' % DR in result['msg'] and 'changed before it: %s' % UUID in result['msg']
+    assert KEY_A not in str(result) and KEY_B not in str(result)
+
+
+def test_a_list_read_that_stops_short_is_a_clear_failure(marked, run):
+    marked.on([TWO_READ], rc=1, err='error: failed to connect to the hypervisor')
+    result, failed = run(virsh_secret, two())
+    assert failed and 'libvirt' in result['msg'], result['msg']
