@@ -394,7 +394,7 @@ def test_external_mode_check_run_changes_nothing():
     assert recap.count('changed=0') == 2 and 'failed=0' in recap, recap
 
 
-def test_nova_on_one_compute_host_moves_to_dr_with_a_second_converge(tmp_path):
+def test_nova_on_one_compute_host_moves_to_dr_with_a_second_converge(tmp_path, libvirt_opens):
     """openstack_ceph_nova is read per compute host: set for this host only (an inventory of its own, as
     a zone's group_vars would), a second converge moves its Nova to dr's vms pool through dr's secret."""
     ceph, compute = host('osc-lab-ceph'), host('osc-lab-compute')
@@ -417,16 +417,7 @@ def test_nova_on_one_compute_host_moves_to_dr_with_a_second_converge(tmp_path):
         assert (keyring.user, keyring.mode) == ('nova', 0o640)
         assert 'fsid = %s' % fsid('dr') in compute.file('/etc/ceph/dr.conf').content_string
         # libvirt opens dr's vms pool through the secret nova.conf names.
-        ceph.check_output('rbd --cluster dr create --size 8 vms/verify-disk-dr')
-        xml = ("<pool type='rbd'><name>verify-dr</name><source><name>vms</name><host name='127.0.0.1' port='3301'/>"
-               "<auth type='ceph' username='cinder'><secret uuid='%s'/></auth></source></pool>" % secret)
-        try:
-            started = compute.run('echo "%s" | virsh -c qemu:///system pool-create /dev/stdin' % xml)
-            assert started.rc == 0, started.stderr
-            assert 'verify-disk-dr' in compute.check_output('virsh -c qemu:///system vol-list verify-dr')
-        finally:
-            compute.run('virsh -c qemu:///system pool-destroy verify-dr')
-            ceph.run('rbd --cluster dr rm --no-progress vms/verify-disk-dr')
+        libvirt_opens('dr', 'vms', secret)
     finally:
         # Back to the lab's declaration: Nova on ceph again, and dr's client.cinder without vms.
         back = subprocess.run(['ansible-playbook', '-i', inventory, SITE], stdout=subprocess.PIPE,
