@@ -22,6 +22,9 @@ description:
   - >-
     The result holds cephx keys: set it with C(no_log).
   - >-
+    A keyring file that two services would own as different users (cinder-volume or cinder-backup and
+    nova-compute on one node, both as C(client.cinder)) fails, saying to give Nova its own user there.
+  - >-
     A missing key fails with a message that says where it comes from (the Ceph stage creates the users
     of a managed cluster; an external cluster's keys are given in C(openstack_ceph_keys)), unless
     O(allow_pending) (a check run, before the users exist): the key is then V(None).
@@ -80,6 +83,26 @@ from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_model import _fa
 NODE_KINDS = ('glance', 'cinder_volume', 'cinder_backup', 'nova_compute')
 
 
+# The role that writes each kind's keyrings, as their owner (glance_rbd, cinder_rbd, nova_rbd).
+KEYRING_OWNERS = {'glance': 'Glance', 'cinder_volume': 'Cinder', 'cinder_backup': 'Cinder', 'nova_compute': 'Nova'}
+
+
+def refuse_shared_keyrings(host, keyrings):
+    """One keyring file needed by two services that own their keyrings as different users (Cinder and
+    Nova on one node with one cephx user) would change owner at every run: refused, saying what to do."""
+    owners = {}
+    for kind in NODE_KINDS:
+        for keyring in keyrings[kind]:
+            owners.setdefault(keyring['path'], []).append(KEYRING_OWNERS[kind])
+    for path, services in owners.items():
+        services = _unique(services)
+        if len(services) > 1:
+            _fail('Host %s: %s would be written for %s, each owning it as its own user: a file has one owner. Give '
+                  'each service its own cephx user on this host (for Nova, openstack_ceph_nova: {user: nova} in its '
+                  'host or group variables), or run the services on different hosts.'
+                  % (host, path, ' and '.join(services)))
+
+
 def ceph_node(model, host, kinds, confs, keys, allow_pending=False):
     """What one node is given: the clusters' client configurations, its keyrings by service and its libvirt
     secrets, with their keys. A key that is missing fails, naming where it should come from, unless
@@ -108,6 +131,7 @@ def ceph_node(model, host, kinds, confs, keys, allow_pending=False):
         keyrings[kind] = [{'path': '/etc/ceph/%s.%s.keyring' % (k['cluster'], k['entity']), 'entity': k['entity'],
                            'key': keyed(k['cluster'], k['entity'])} for k in wanted]
         used.extend(k['cluster'] for k in wanted)
+    refuse_shared_keyrings(host, keyrings)
     secrets = []
     if 'nova_compute' in kinds:
         secrets = [{'cluster': s['cluster'], 'entity': s['entity'], 'uuid': s['uuid'],

@@ -87,3 +87,20 @@ def test_unknown_kinds_and_unread_confs_fail():
         ceph_node(two(), 'c1', ['nova'], {}, KEYS)
     with pytest.raises(AnsibleFilterError, match="configuration of managed cluster 'dr' was not read"):
         ceph_node(two(), 'compute2', ['nova_compute'], {'ceph': CONF}, KEYS)
+
+
+def test_one_keyring_owned_by_cinder_and_by_nova_on_one_node_is_refused():
+    # A hyperconverged node: cinder-volume and nova-compute both as client.cinder of ceph.
+    with pytest.raises(AnsibleFilterError, match=r"Host compute1: /etc/ceph/ceph\.client\.cinder\.keyring would be "
+                                                 r"written for Cinder and Nova.*openstack_ceph_nova: \{user: nova\}"):
+        ceph_node(two(), 'compute1', ['cinder_volume', 'nova_compute'], {'ceph': CONF, 'dr': CONF_DR}, KEYS)
+    # With its own user, Nova's keyring is another file and the node is fine.
+    declaration = copy.deepcopy(TWO)
+    declaration['nova']['compute1'] = {'user': 'nova'}
+    model = ceph_model(declaration, confs={'ceph': CONF, 'dr': CONF_DR})
+    keys = copy.deepcopy(KEYS)
+    keys['ceph']['client.nova'] = 'KN'
+    node = ceph_node(model, 'compute1', ['cinder_volume', 'nova_compute'], {'ceph': CONF, 'dr': CONF_DR}, keys)
+    assert [k['path'] for k in node['keyrings']['nova_compute']] == ['/etc/ceph/ceph.client.nova.keyring']
+    # Cinder's two services share their keyrings: one role writes them, as one user.
+    ceph_node(two(), 'ctl', ['cinder_volume', 'cinder_backup'], {'ceph': CONF, 'dr': CONF_DR}, KEYS)
