@@ -100,6 +100,12 @@ options:
       - >-
         C(default_admin_group), the inventory group of a managed cluster's admin host when the cluster
         does not name one, default V(ceph_admin) (pass C(openstack_ceph_group_admin)).
+      - >-
+        C(node_groups), the inventory group of each kind of OpenStack node, a dictionary with the keys
+        C(glance), C(cinder_volume), C(cinder_backup) and C(nova_compute) (and C(admin), not read here),
+        default V({glance: glance_api, cinder_volume: cinder_volume, cinder_backup: cinder_backup,
+        nova_compute: nova_compute}) (pass the C(openstack_ceph_group_*) variables). With O(groups), it finds
+        the hosts that run several services.
     type: dict
     required: true
   confs:
@@ -113,7 +119,9 @@ options:
     description:
       - >-
         The inventory's groups (C(groups)). Given, each managed cluster's C(admin_host) is its own, or the
-        first host of its C(admin_group); a group without hosts is refused.
+        first host of its C(admin_group); a group without hosts is refused. A host in the groups of two
+        services that would each own one keyring file (cinder-volume or cinder-backup and nova-compute with
+        one cephx user) is refused too.
     type: dict
 '''
 
@@ -208,7 +216,14 @@ VARIABLES = {
     'nova': 'openstack_ceph_nova',
     'secret_uuids': 'openstack_ceph_secret_uuids',
     'default_admin_group': 'openstack_ceph_group_admin',
+    'node_groups': 'openstack_ceph_group_*',
 }
+
+# The inventory group of each kind of OpenStack node, unless node_groups names others.
+NODE_GROUPS = {'glance': 'glance_api', 'cinder_volume': 'cinder_volume', 'cinder_backup': 'cinder_backup',
+               'nova_compute': 'nova_compute'}
+# The service that writes each kind's keyrings (glance_rbd, cinder_rbd, nova_rbd), owning them as its user.
+KEYRING_OWNERS = {'glance': 'Glance', 'cinder_volume': 'Cinder', 'cinder_backup': 'Cinder', 'nova_compute': 'Nova'}
 
 MANAGED_KEYS = ('admin_group', 'admin_host', 'cli', 'pools', 'pool_defaults', 'caps_style', 'users')
 EXTERNAL_KEYS = ('fsid', 'mon_host')
@@ -630,6 +645,7 @@ class _Model(object):
         nova = self.nova(clusters)
         secrets = self._secrets(clusters, cinder, nova)
         keyrings = self._keyrings(glance, cinder, nova)
+        self._check_nodes(keyrings, groups)
         for name, cluster in clusters.items():
             self._pools_and_users(cluster, glance, cinder, nova)
             entities = [k['entity'] for kind in ('glance', 'cinder_volume', 'cinder_backup') for k in keyrings[kind]
@@ -644,6 +660,29 @@ class _Model(object):
                 cluster.pop(key)
         return {'clusters': clusters, 'glance': glance, 'cinder': cinder, 'nova': nova, 'secrets': secrets,
                 'keyrings': keyrings}
+
+    def _check_nodes(self, keyrings, groups):
+        """With the inventory's groups: no host needs one keyring file for two services that own their
+        keyrings as different users (refuse_shared_keyrings)."""
+        node_groups = self._get('node_groups', NODE_GROUPS)
+        if not isinstance(node_groups, Mapping) or any(
+                k not in NODE_GROUPS and k != 'admin' or not isinstance(v, string_types) for k, v in node_groups.items()):
+            _fail('openstack_ceph_group_*: node_groups must map the kinds %s to inventory group names, got %r.'
+                  % (', '.join(NODE_GROUPS), node_groups))
+        if groups is None:
+            return
+        kinds_of = {}
+        for kind in NODE_GROUPS:
+            for host in groups.get(node_groups.get(kind, NODE_GROUPS[kind])) or []:
+                kinds_of.setdefault(str(host), []).append(kind)
+        for host, kinds in sorted(kinds_of.items()):
+            if len(set(KEYRING_OWNERS[k] for k in kinds)) < 2:
+                continue
+            node = dict((kind, []) for kind in NODE_GROUPS)
+            for kind in kinds:
+                wanted = keyrings[kind].get(host, []) if kind == 'nova_compute' else keyrings[kind]
+                node[kind] = [{'path': '/etc/ceph/%s.%s.keyring' % (k['cluster'], k['entity'])} for k in wanted]
+            refuse_shared_keyrings(host, node)
 
     @staticmethod
     def _admin_hosts(clusters, groups):
@@ -816,6 +855,23 @@ class _Model(object):
         return {'glance': pairs(glance['stores']), 'cinder_volume': pairs(cinder['backends']),
                 'cinder_backup': pairs(backup + cinder['backends']) if backup else [],
                 'nova_compute': dict((host, pairs([setting])) for host, setting in nova.items())}
+
+
+def refuse_shared_keyrings(host, keyrings):
+    """One keyring file needed by two services that own their keyrings as different users (Cinder and
+    Nova on one node with one cephx user) would change owner at every run: refused, saying what to do.
+    `keyrings` is the node's keyrings by kind, lists of {path, ...}."""
+    owners = {}
+    for kind in NODE_GROUPS:
+        for keyring in keyrings.get(kind) or []:
+            owners.setdefault(keyring['path'], []).append(KEYRING_OWNERS[kind])
+    for path, services in owners.items():
+        services = _unique(services)
+        if len(services) > 1:
+            _fail('Host %s: %s would be written for %s, each owning it as its own user: a file has one owner. Give '
+                  'each service its own cephx user on this host (for Nova, openstack_ceph_nova: {user: nova} in its '
+                  'host or group variables), or run the services on different hosts.'
+                  % (host, path, ' and '.join(services)))
 
 
 def _unique(values):

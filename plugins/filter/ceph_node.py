@@ -78,29 +78,9 @@ _value:
   type: dict
 '''
 
-from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_model import _fail, _unique
+from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_model import _fail, _unique, refuse_shared_keyrings
 
 NODE_KINDS = ('glance', 'cinder_volume', 'cinder_backup', 'nova_compute')
-
-
-# The role that writes each kind's keyrings, as their owner (glance_rbd, cinder_rbd, nova_rbd).
-KEYRING_OWNERS = {'glance': 'Glance', 'cinder_volume': 'Cinder', 'cinder_backup': 'Cinder', 'nova_compute': 'Nova'}
-
-
-def refuse_shared_keyrings(host, keyrings):
-    """One keyring file needed by two services that own their keyrings as different users (Cinder and
-    Nova on one node with one cephx user) would change owner at every run: refused, saying what to do."""
-    owners = {}
-    for kind in NODE_KINDS:
-        for keyring in keyrings[kind]:
-            owners.setdefault(keyring['path'], []).append(KEYRING_OWNERS[kind])
-    for path, services in owners.items():
-        services = _unique(services)
-        if len(services) > 1:
-            _fail('Host %s: %s would be written for %s, each owning it as its own user: a file has one owner. Give '
-                  'each service its own cephx user on this host (for Nova, openstack_ceph_nova: {user: nova} in its '
-                  'host or group variables), or run the services on different hosts.'
-                  % (host, path, ' and '.join(services)))
 
 
 def ceph_node(model, host, kinds, confs, keys, allow_pending=False):

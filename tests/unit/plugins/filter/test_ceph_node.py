@@ -104,3 +104,21 @@ def test_one_keyring_owned_by_cinder_and_by_nova_on_one_node_is_refused():
     assert [k['path'] for k in node['keyrings']['nova_compute']] == ['/etc/ceph/ceph.client.nova.keyring']
     # Cinder's two services share their keyrings: one role writes them, as one user.
     ceph_node(two(), 'ctl', ['cinder_volume', 'cinder_backup'], {'ceph': CONF, 'dr': CONF_DR}, KEYS)
+
+
+def test_the_model_refuses_a_host_in_the_cinder_and_nova_groups_with_one_user_before_anything_is_read():
+    declaration = dict(copy.deepcopy(TWO), node_groups={'nova_compute': 'computes', 'cinder_volume': 'storage'})
+    groups = {'computes': ['compute1', 'compute2'], 'storage': ['compute1'], 'cinder_backup': ['compute2'],
+              'ceph_admin': ['mon1']}
+    # compute1 runs cinder-volume and Nova as client.cinder of ceph; compute2's Nova is on dr, and its
+    # cinder-backup needs dr's client.cinder keyring too.
+    with pytest.raises(AnsibleFilterError, match=r'Host compute1: /etc/ceph/ceph\.client\.cinder\.keyring would be written '
+                                                 r'for Cinder and Nova'):
+        ceph_model(copy.deepcopy(declaration), groups=groups)
+    groups['storage'] = []
+    with pytest.raises(AnsibleFilterError, match=r'Host compute2: /etc/ceph/dr\.client\.cinder\.keyring'):
+        ceph_model(copy.deepcopy(declaration), groups=groups)
+    groups['cinder_backup'] = ['ctl']
+    assert ceph_model(copy.deepcopy(declaration), groups=groups)['nova']['compute2']['cluster'] == 'dr'
+    with pytest.raises(AnsibleFilterError, match=r'node_groups must map the kinds'):
+        ceph_model(dict(copy.deepcopy(TWO), node_groups={'compute': 'x'}), groups=groups)
