@@ -447,6 +447,16 @@ def test_bad_declarations_stop_the_run_with_a_message_that_names_the_variable():
     undeclared = playbook('cinder.yml', '-e', json.dumps({'openstack_ceph_cinder_backup': {'cluster': 'nowhere'}}))
     assert undeclared.returncode != 0 and 'openstack_ceph_cinder_backup' in undeclared.stdout, undeclared.stdout[-2000:]
     assert controller.check_output('md5sum /etc/cinder/cinder.conf /etc/ceph/*') == before
+    # cinder-volume on the compute node (its group is the compute group), with Nova's default user
+    # client.cinder: the two services would each own one keyring file. Refused at the first play.
+    compute = host('osc-lab-compute')
+    compute_before = compute.check_output('md5sum /etc/ceph/* /etc/nova/nova.conf; stat -c "%n %U %a" /etc/ceph/*')
+    shared = playbook('site.yml', '-e', 'openstack_ceph_group_cinder_volume=nova_compute')
+    assert shared.returncode != 0
+    assert ('Host osc-lab-compute: /etc/ceph/ceph.client.cinder.keyring would be written for Cinder and Nova'
+            in shared.stdout), shared.stdout[-2000:]
+    assert 'Pools of cluster' not in shared.stdout, 'the Ceph stage ran before the refusal'
+    assert compute.check_output('md5sum /etc/ceph/* /etc/nova/nova.conf; stat -c "%n %U %a" /etc/ceph/*') == compute_before
 
 
 def test_one_cluster_declared_twice_is_refused_before_the_ceph_stage_changes_anything():
