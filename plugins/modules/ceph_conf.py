@@ -171,8 +171,8 @@ from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.keyring import (
     file_mode, group_id, user_id, write_keyring)
 
-# A `key` option (Ceph reads "key", " key ", "KEY"? no: option names are case-sensitive; spaces and
-# underscores are equivalent, which a bare name does not need).
+# A `key` option, which puts a cephx key in the file (a name without spaces or underscores, so no
+# other spelling needs catching).
 KEY_OPTION_RE = re.compile(r'^[ \t]*key[ \t]*=', re.MULTILINE)
 
 
