@@ -59,6 +59,39 @@ options:
     type: list
     elements: dict
     version_added: 0.3.0
+    suboptions:
+      uuid:
+        description: As O(uuid).
+        type: str
+        required: true
+      state:
+        description: As O(state). Falls back to the top-level O(state).
+        type: str
+        choices: [present, absent]
+      usage_type:
+        description: As O(usage_type). Falls back to the top-level O(usage_type).
+        type: str
+        choices: [ceph]
+      usage_name:
+        description: As O(usage_name). Falls back to the top-level O(usage_name).
+        type: str
+      description:
+        description: As O(description). Falls back to the top-level O(description).
+        type: str
+      ephemeral:
+        description: As O(ephemeral). Falls back to the top-level O(ephemeral).
+        type: bool
+      private:
+        description: As O(private). Falls back to the top-level O(private).
+        type: bool
+      value:
+        description:
+          - As O(value). Masked in Ansible's output and logs like the top-level one. Falls back to the
+            top-level O(value).
+        type: str
+      update_private_value:
+        description: As O(update_private_value). Falls back to the top-level O(update_private_value).
+        type: bool
   state:
     description: V(present) defines the secret and sets its value; V(absent) undefines it.
     type: str
@@ -495,9 +528,9 @@ def apply_secret(module, cli, plan, done=''):
             continue
         msg = "%s%s failed: %s" % (plan['where'], what, cli.unreachable_hint(rc, err) or last_line(err))
         if 'already defined for use with' in (err or ''):
+            taken = (plan['where'], plan['want']['usage_name'], last_line(err))
             msg = ("%susage_name %r is already used by another libvirt secret; libvirt allows one secret per usage "
-                   "name. Undefine it or pick its UUID (%s)" % (plan['where'], plan['want']['usage_name'],
-                                                               last_line(err)))
+                   "name. Undefine it or pick its UUID (%s)" % taken)
         if plan['redefine']:
             trouble = restore(cli, uuid, plan['old_xml'], old_value)
             if trouble:
@@ -531,7 +564,8 @@ def main():
         argument_spec=dict(
             SECRET_OPTIONS,
             # Declared item by item so that Ansible masks an item's value in its output and logs.
-            secrets=dict(type='list', elements='dict', options=item_options(SECRET_OPTIONS, 'uuid')),
+            # no_log=False on the list: its value suboption is no_log itself; UUIDs and names are not secret.
+            secrets=dict(type='list', elements='dict', no_log=False, options=item_options(SECRET_OPTIONS, 'uuid')),
             uri=dict(type='str', default='qemu:///system'),
             cli_prefix=dict(type='list', elements='str', default=[]),
         ),

@@ -217,8 +217,8 @@ def test_newline_in_uuid_or_usage_name_is_refused(libvirt):
 def test_a_list_of_secrets_in_one_call(libvirt):
     """Issue 11: a compute node's secrets of several clusters in one call: created, drift on one of
     them put back, a private one, and a clash inside the list refused before anything changes."""
-    uuids = [str(uuidlib.uuid4()) for _ in range(3)]
-    keys = [fresh_key() for _ in range(3)]
+    uuids = [str(uuidlib.uuid4()) for dummy in range(3)]
+    keys = [fresh_key() for dummy in range(3)]
     items = [dict(uuid=uuids[0], usage_name='list client.cinder secret', value=keys[0]),
              dict(uuid=uuids[1], usage_name='list dr client.cinder secret', value=keys[1]),
              dict(uuid=uuids[2], usage_name='list dr client.nova secret', value=keys[2], private=True)]
