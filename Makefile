@@ -7,20 +7,27 @@ PY          := $(VENV)/bin/python
 BUILD       := .build
 COLL_ROOT   := $(abspath $(BUILD)/collections)
 COLL_LINK   := $(COLL_ROOT)/ansible_collections/openstack_ceph/rbd
-DEB_PKGS    := ceph-mon ceph-mgr ceph-osd ceph-common python3-rbd python3-rados \
-               libvirt-daemon-system libvirt-clients libvirt-daemon-driver-storage-rbd shellcheck
+# The host needs only these: Ceph, libvirt and OpenStack run in containers built from each
+# Debian suite (tests/lab/build-images.sh), whatever the host's own release.
+DEB_PKGS    := shellcheck
+# The suites: the lab's default (make demo, make molecule), and those the module tests run on.
+LAB_SUITE   ?= trixie
+IT_SUITES   ?= bookworm trixie forky
+MATRIX_SUITES ?= bookworm trixie forky
 export ANSIBLE_COLLECTIONS_PATH := $(COLL_ROOT)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export ANSIBLE_NOCOLOR := 1
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: help deps venv debs collection collection-copy test unit units compat integration sanity lint docs demo clean build changelog \
-        lab-deps lab-images lab-up lab-down molecule bench
+        lab-deps lab-images lab-up lab-down molecule matrix bench
 
 help:
-	@echo "make test   install what is needed, then run the unit and integration tests"
+	@echo "make test   install what is needed, then run every test: lint, sanity, units, the module tests on"
+	@echo "            Ceph 16.2, 18.2 and 20.2 (bookworm, trixie, forky), the OpenStack scenario on trixie"
+	@echo "make matrix the OpenStack scenario on bookworm, trixie and forky: docs/support-matrix.md"
 	@echo "make demo   bring the lab up, run site.yml against it, say what was configured, run verify.yml"
-	@echo "make lab-up / make lab-down   start or remove the lab's containers"
+	@echo "make lab-up / make lab-down   start or remove the lab's containers (LAB_SUITE=bookworm|trixie|forky, default trixie)"
 	@echo "make bench  measure site.yml on the running lab (make lab-up first): docs/bench/results.json, scaling.png"
 	@echo "make docs   regenerate the Variables section of each role's README from its meta/argument_specs.yml"
 
@@ -59,8 +66,10 @@ deps: venv debs collection
 unit: venv collection
 	$(PY) -m pytest -q tests/unit
 
-integration: deps
-	$(PY) -m pytest -q tests/integration
+# The module tests against each suite's own Ceph, CLIs and libvirt, in its tester container
+# (IT_SUITES, OSC_IT_PARALLEL=1 to run them side by side; tests/lab/integration.sh).
+integration: deps lab-deps
+	tests/lab/integration.sh $(IT_SUITES)
 
 # ansible-test wants the collection at a real ansible_collections/<ns>/<name> path, so it
 # runs on a copy of the files git knows. It also downloads a pip bootstrap script from a host
@@ -127,13 +136,15 @@ docs: venv
 test: deps
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory lint compat && \
-	$(PY) -m pytest tests/integration -p no:cacheprovider && \
+	$(MAKE) --no-print-directory integration && \
 	$(MAKE) --no-print-directory molecule; rc=$$?; \
 	tests/lab/docker-engine.sh stop; \
 	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 # ---- the local lab: Ceph, controller and compute containers, defined by molecule/default ----
-LAB_ENV := $(BUILD)/lab-images.env
+# One scenario per suite: default (trixie), bookworm and forky share default's playbooks and tests.
+LAB_ENV := $(BUILD)/lab-images-$(LAB_SUITE).env
+SCENARIO := $(if $(filter trixie,$(LAB_SUITE)),default,$(LAB_SUITE))
 # Runs molecule with the lab images' recipe-hashed tags in its environment.
 MOLECULE = set -a && . $(abspath $(LAB_ENV)) && set +a && $(abspath $(VENV))/bin/molecule
 
@@ -144,21 +155,32 @@ lab-deps:
 
 lab-images: venv collection lab-deps
 	@mkdir -p $(BUILD)
-	@start=$$(date +%s); tests/lab/build-images.sh > $(LAB_ENV).new && mv $(LAB_ENV).new $(LAB_ENV); \
+	@start=$$(date +%s); tests/lab/build-images.sh $(LAB_SUITE) > $(LAB_ENV).new && mv $(LAB_ENV).new $(LAB_ENV); \
 	echo "lab images ready in $$(( $$(date +%s) - start )) s:"; cat $(LAB_ENV)
 
 lab-up: lab-images
-	@start=$$(date +%s); $(MOLECULE) create && $(MOLECULE) prepare; rc=$$?; \
+	@start=$$(date +%s); $(MOLECULE) create -s $(SCENARIO) && $(MOLECULE) prepare -s $(SCENARIO); rc=$$?; \
 	echo "lab-up: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 lab-down: venv
-	@if [ -f $(LAB_ENV) ]; then $(MOLECULE) destroy; fi
+	@if [ -f $(LAB_ENV) ]; then $(MOLECULE) destroy -s $(SCENARIO); fi
 	@docker rm -f osc-lab-ceph osc-lab-controller osc-lab-compute >/dev/null 2>&1 || true
 
 # The log is kept for the verify step, which checks that no key appears in this run's output.
-MOLECULE_LOG := $(abspath $(BUILD))/molecule.log
+# The run's result and versions go to the support matrix.
+MOLECULE_LOG := $(abspath $(BUILD))/molecule-$(LAB_SUITE).log
 molecule: lab-images
-	@set -o pipefail; export OSC_LAB_MOLECULE_LOG=$(MOLECULE_LOG); ($(MOLECULE) test) 2>&1 | tee $(MOLECULE_LOG)
+	@set -o pipefail; start=$$(date +%s); export OSC_LAB_MOLECULE_LOG=$(MOLECULE_LOG); \
+	($(MOLECULE) test -s $(SCENARIO)) 2>&1 | tee $(MOLECULE_LOG); rc=$$?; \
+	echo "molecule on $(LAB_SUITE): rc $$rc in $$(( $$(date +%s) - start )) s"; \
+	$(PY) tests/lab/support_matrix.py record-openstack $(LAB_SUITE) $(LAB_ENV) $$rc $(MOLECULE_LOG); exit $$rc
+
+# The OpenStack scenario on every suite, each recorded in docs/support-matrix.md whatever its
+# result (forky is Debian testing and may break on its own); fails if any suite failed.
+matrix: venv collection
+	@rc=0; for s in $(MATRIX_SUITES); do \
+	  $(MAKE) --no-print-directory molecule LAB_SUITE=$$s || rc=1; done; \
+	tests/lab/docker-engine.sh stop; exit $$rc
 
 demo: lab-up
 	@start=$$(date +%s); $(VENV)/bin/ansible-playbook -i inventories/lab playbooks/site.yml && \

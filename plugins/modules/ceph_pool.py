@@ -225,7 +225,8 @@ pool:
     - Only with O(name).
     - C(crush_rule) is the rule's name when O(crush_rule) is set, otherwise its numeric id (naming it
       would cost a second read).
-    - A live C(target_size_ratio) that is not finite is shown as the string C(inf) or C(nan).
+    - A live C(target_size_ratio) that is not finite is shown as the string C(inf) or C(nan) (Ceph 16),
+      or C(non-finite) (Ceph 18 and later print either as null).
   returned: always
   type: dict
   sample:
@@ -319,9 +320,12 @@ NUMBER_RANGES = dict(
 
 def finite_or_text(value):
     """A live number as read; one that is not finite (a ratio set to inf or nan by hand) as the
-    text 'inf' or 'nan', which compares unequal to every wanted number and prints as valid JSON."""
+    text 'inf' or 'nan', which compares unequal to every wanted number and prints as valid JSON.
+    Ceph 18 and later print such a number as null, which tells neither: 'non-finite'."""
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return repr(value)
+    if value is None:
+        return 'non-finite'
     return value
 
 

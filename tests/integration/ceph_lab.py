@@ -66,6 +66,12 @@ class Cluster(object):
         assert proc.returncode == 0, proc.stderr
         return proc.stdout
 
+    def release(self):
+        """The monitors' release name ('pacific', 'reef', 'tentacle'), from `ceph version`, which
+        asks the cluster: 'ceph version 18.2.7 (...) reef (stable)'."""
+        words = self.ceph('version').split()
+        return words[words.index('version') + 3] if 'version' in words else None
+
     def pool(self, name):
         return next((p for p in self.json('ceph', 'osd', 'pool', 'ls', 'detail') or [] if p['pool_name'] == name), None)
 

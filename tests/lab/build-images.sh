@@ -1,29 +1,44 @@
 #!/usr/bin/env bash
 # Build the lab's images locally (no registry is reachable) and print their tags.
 #
-# Each tag carries a hash of its recipe: the base image's of this script's debootstrap settings,
-# a role image's of its Dockerfile, the files next to it and the base tag. An image whose tag
-# exists is not rebuilt; a changed recipe gives a new tag, which is built.
+# One Debian suite per call: bookworm (Ceph 16.2, OpenStack Zed), trixie (Ceph 18.2, 2025.1) or
+# forky (Ceph 20.2, 2026.1). Each tag carries the suite and a hash of its recipe: the base image's
+# of the suite and this script's debootstrap settings, a role image's of its Dockerfile, the files
+# next to it and the base tag. An image whose tag exists is not rebuilt; a changed recipe gives a
+# new tag, which is built.
 #
-#   build-images.sh        -> lines "LAB_<ROLE>_IMAGE=osc-lab/<role>:<hash>"
+#   build-images.sh SUITE [ROLE...]   -> lines "LAB_<ROLE>_IMAGE=osc-lab/<role>:<suite>-<hash>"
+#
+# ROLEs default to the lab's machines (ceph controller compute); `tester` is the image the module
+# integration tests run in (tests/integration, make integration).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 images=$here/images
 mirror=${LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-suite=bookworm
+suite=${1:?usage: $0 SUITE [ROLE...]}
+shift
+roles=("$@")
+[ ${#roles[@]} -gt 0 ] || roles=(ceph controller compute)
+case "$suite" in
+bookworm | trixie | forky) ;;
+*) echo "build-images: unknown suite '$suite' (bookworm, trixie or forky)" >&2; exit 2 ;;
+esac
 base_pkgs=python3,python3-apt,sudo,iproute2,procps,systemd,systemd-sysv,dbus,ca-certificates,less
 
 hash_of() { sha256sum | cut -c1-12; }
 exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
-base_tag="osc-lab/base:$(printf '%s\n' "$suite" "$base_pkgs" "$(cat "$images/base-setup.sh")" | hash_of)"
+base_tag="osc-lab/base:$suite-$(printf '%s\n' "$suite" "$base_pkgs" "$(cat "$images/base-setup.sh")" | hash_of)"
 if ! exists "$base_tag"; then
   root=$(mktemp -d /var/tmp/osc-lab-rootfs.XXXXXX)
   trap 'rm -rf "$root"' EXIT
   echo "build-images: debootstrap $suite into $root" >&2
-  debootstrap --variant=minbase --include="$base_pkgs" "$suite" "$root" "$mirror" >&2
+  # The sid script bootstraps every suite from bookworm on, and is the only one an older
+  # debootstrap has for a suite newer than itself (bookworm's knows no forky).
+  debootstrap --variant=minbase --include="$base_pkgs" "$suite" "$root" "$mirror" \
+    /usr/share/debootstrap/scripts/sid >&2
   cp "$images/base-setup.sh" "$root/tmp/base-setup.sh"
-  chroot "$root" /bin/sh /tmp/base-setup.sh >&2
+  chroot "$root" /bin/sh /tmp/base-setup.sh "$suite" "$mirror" >&2
   rm -f "$root/tmp/base-setup.sh"
   tar -C "$root" -c . | docker import -c 'CMD ["/lib/systemd/systemd"]' -c 'ENV container=docker' \
     - "$base_tag" >&2
@@ -32,12 +47,22 @@ if ! exists "$base_tag"; then
 fi
 echo "LAB_BASE_IMAGE=$base_tag"
 
-for role in ceph controller compute; do
+for role in "${roles[@]}"; do
   dir=$images/$role
-  tag="osc-lab/$role:$( (echo "$base_tag"; find "$dir" -type f | sort | xargs cat) | hash_of)"
+  [ -f "$dir/Dockerfile" ] || { echo "build-images: no recipe $dir/Dockerfile" >&2; exit 2; }
+  tag="osc-lab/$role:$suite-$( (echo "$base_tag"; find "$dir" -type f | sort | xargs cat) | hash_of)"
   if ! exists "$tag"; then
     echo "build-images: building $tag" >&2
-    docker build --network host --build-arg "BASE=$base_tag" -t "$tag" "$dir" >&2
+    # The build context is the recipe plus host-ca.pem, the CA bundle this host trusts for
+    # HTTPS (pip's, as configured here): a recipe that fetches from PyPI trusts what the host
+    # does, behind an inspecting proxy too. It is not part of the recipe's hash.
+    context=$(mktemp -d /var/tmp/osc-lab-context.XXXXXX)
+    cp -a "$dir/." "$context/"
+    ca=${PIP_CERT:-${REQUESTS_CA_BUNDLE:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}}
+    if [ -f "$ca" ]; then cp "$ca" "$context/host-ca.pem"; else : > "$context/host-ca.pem"; fi
+    docker build --network host --build-arg "BASE=$base_tag" --build-arg "SUITE=$suite" -t "$tag" "$context" >&2 ||
+      { rm -rf "$context"; exit 1; }
+    rm -rf "$context"
   fi
   echo "LAB_$(echo "$role" | tr '[:lower:]' '[:upper:]')_IMAGE=$tag"
 done

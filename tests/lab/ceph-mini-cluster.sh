@@ -36,12 +36,17 @@ start_cluster() {
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   mkdir -p "$dir"/{run,log,mon/a,mgr/x,osd/0}
-  local fsid conf admin_kr mon_kr osd_uuid osd_key
+  local fsid conf admin_kr mon_kr osd_uuid osd_key class_dir lib
   fsid=$(cat /proc/sys/kernel/random/uuid)
   conf=$dir/ceph.conf
   admin_kr=$dir/ceph.client.admin.keyring
   mon_kr=$dir/mon.keyring
 
+  class_dir=
+  for lib in /usr/lib/*/rados-classes/libcls_rbd.so /usr/lib64/rados-classes/libcls_rbd.so; do
+    if [ -e "$lib" ]; then class_dir=$(dirname "$lib"); break; fi
+  done
+  [ -n "$class_dir" ] || { echo "ceph-mini-cluster: no libcls_rbd.so (is ceph-osd installed?)" >&2; exit 1; }
   cat >"$conf" <<CONF
 [global]
 fsid = $fsid
@@ -78,6 +83,10 @@ keyring = $dir/mgr/\$id/keyring
 mgr_disabled_modules = dashboard,restful,prometheus
 [osd]
 osd_data = $dir/osd/\$id
+# Debian's Ceph 18 and 20 build in a relative default (lib/x86_64-linux-gnu/rados-classes),
+# which the OSD resolves from its working directory: without this, every object class call
+# (rbd create, rbd_directory) fails with "(95) Operation not supported".
+osd_class_dir = $class_dir
 keyring = $dir/osd/\$id/keyring
 osd_max_object_name_len = 256
 osd_max_object_namespace_len = 64

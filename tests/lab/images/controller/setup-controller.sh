@@ -13,8 +13,13 @@ printf '[Service]\nEnvironment=ERL_EPMD_ADDRESS=127.0.0.1\n' > /etc/systemd/syst
 mkdir -p /etc/systemd/system/epmd.socket.d
 printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:4369\n' > /etc/systemd/system/epmd.socket.d/loopback.conf
 
-# Glance: v2 API without Keystone, sqlite.
-crudini --set /etc/glance/glance-api.conf DEFAULT bind_host 127.0.0.1
+# Glance: v2 API without Keystone, sqlite, on loopback. Glance 33 (sid, for forky) runs under
+# uwsgi from its init script and has no bind_host any more; older ones run their own server.
+if [ -f /etc/glance/glance-api-uwsgi.ini ]; then
+  echo 'DAEMON_ARGS="--http-socket 127.0.0.1:9292 --ini /etc/glance/glance-api-uwsgi.ini"' > /etc/default/glance-api
+else
+  crudini --set /etc/glance/glance-api.conf DEFAULT bind_host 127.0.0.1
+fi
 crudini --set /etc/glance/glance-api.conf database connection sqlite:////var/lib/glance/glance.sqlite
 crudini --set /etc/glance/glance-api.conf paste_deploy flavor ''
 su -s /bin/sh glance -c 'glance-manage db_sync' >/dev/null 2>&1
