@@ -67,9 +67,11 @@ unit: venv collection
 	$(PY) -m pytest -q tests/unit
 
 # The module tests against each suite's own Ceph, CLIs and libvirt, in its tester container
-# (IT_SUITES, OSC_IT_PARALLEL=1 to run them side by side; tests/lab/integration.sh).
+# (IT_SUITES), side by side: the tests mostly wait on daemons, so three suites take about as long
+# as one (OSC_IT_PARALLEL=0 runs them one after the other; tests/lab/integration.sh).
+OSC_IT_PARALLEL ?= 1
 integration: deps lab-deps
-	tests/lab/integration.sh $(IT_SUITES)
+	OSC_IT_PARALLEL=$(OSC_IT_PARALLEL) tests/lab/integration.sh $(IT_SUITES)
 
 # ansible-test wants the collection at a real ansible_collections/<ns>/<name> path, so it
 # runs on a copy of the files git knows. It also downloads a pip bootstrap script from a host

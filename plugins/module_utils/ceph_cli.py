@@ -17,7 +17,9 @@ import base64
 import binascii
 import json
 import math
+import platform
 import re
+import struct
 import threading
 
 # Options shared by every module that talks to a Ceph cluster. The doc fragment
@@ -33,8 +35,28 @@ CEPH_CLIENT_ARGUMENT_SPEC = dict(
 
 LOCALE_ENV = {'LANG': 'C', 'LC_ALL': 'C', 'LC_MESSAGES': 'C'}
 
-# A cephx secret is the base64 form of 28 bytes: a 12-byte header and a 16-byte AES key.
-CEPHX_KEY_BYTES = 28
+# A cephx key is the base64 form of Ceph's encoding of a CryptoKey (src/auth/Crypto.cc, CryptoKey::encode):
+# the key type (u16, little-endian), its creation time (u32 seconds, u32 nanoseconds), the secret's
+# length (u16, little-endian), then the secret. Two types exist (CEPH_CRYPTO_* in src/include/ceph_fs.h,
+# the secrets' lengths in src/auth/Crypto.cc), named as `ceph-authtool --key-type` takes them:
+#   1 CEPH_CRYPTO_AES          'aes'      a 16-byte AES-128 key: 28 bytes, 40 base64 characters 'AQ...=='
+#   2 CEPH_CRYPTO_AES256KRB5   'aes256k'  a 32-byte AES256-CTS-HMAC-SHA384-192 key (Ceph 19.2.6 and 20.2.4
+#                                         on): 44 bytes, 60 base64 characters 'Ag...='
+CEPHX_KEY_HEADER = struct.Struct('<HIIH')
+CEPHX_KEY_TYPES = {1: ('aes', 16), 2: ('aes256k', 32)}
+# A key of the classic type, aes.
+CEPHX_KEY_BYTES = CEPHX_KEY_HEADER.size + 16
+# The Ceph clients that can use an aes256k key: 19.2.6 and later in 19.x, 20.2.4 and later in 20.x,
+# and every release from 21 on. Older ones (16.x to 18.x, 19.2.0 to 19.2.5, 20.0 to 20.2.3) cannot.
+AES256K_CLIENTS = {19: (19, 2, 6), 20: (20, 2, 4)}
+AES256K_FIRST_MAJOR = 21
+AES256K_CLIENTS_TEXT = "Ceph 19.2.6 or later in 19.x, 20.2.4 or later in 20.x, or 21 and later"
+# The library every client of a keyring or a libvirt secret loads (QEMU through librbd, python3-rados,
+# the ceph CLI), its package in Debian, Ubuntu and the RPM distributions alike; and how long reading its
+# version from the package database may take.
+CLIENT_LIBRARY = 'librados2'
+CLIENT_VERSION_TIMEOUT = 10
+_PACKAGE_VERSION_RE = re.compile(r'^(?:[0-9]+:)?([0-9]+)\.([0-9]+)\.([0-9]+)')
 # Every pattern ends in \Z, not $: '$' also matches before a trailing newline, which let names
 # such as 'images\n' through and into the cluster.
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z')
@@ -95,17 +117,173 @@ def loads_lenient(text):
         return json.loads(_BARE_NONFINITE_RE.sub(fix, text))
 
 
-def cephx_key_bytes(module, value, param):
-    """Decode a base64 cephx key, failing with a message that names the parameter (not the value)."""
+def cephx_key_problem(value, param):
+    """(raw bytes, key type, None) for a base64 cephx key, or (None, None, why it is refused).
+
+    The key is decoded and checked by its structure: a known type, the secret length that type has,
+    and nothing before or after. The message names the parameter, never the value (nor anything
+    read from it)."""
+    refused = "%s is not a valid cephx key: " % param
+    hint = " Copy it from 'ceph auth get-key ENTITY', or generate one with 'ceph-authtool --gen-print-key'."
+    if not isinstance(value, str):
+        return None, None, refused + "it must be base64 text." + hint
     try:
         raw = base64.b64decode(value.strip().encode('ascii'), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError):
-        module.fail_json(msg="%s is not a valid cephx key: it is not base64 text." % param)
-    if len(raw) != CEPHX_KEY_BYTES:
-        module.fail_json(msg="%s is not a valid cephx key: it decodes to %d bytes, a cephx key has %d "
-                             "(generate one with 'ceph-authtool --gen-print-key')."
-                         % (param, len(raw), CEPHX_KEY_BYTES))
+        return None, None, refused + "it is not base64 text." + hint
+    if len(raw) < CEPHX_KEY_HEADER.size:
+        return None, None, refused + ("it decodes to %d bytes, fewer than the %d of a cephx key's header."
+                                      % (len(raw), CEPHX_KEY_HEADER.size)) + hint
+    key_type, dummy_sec, dummy_nsec, length = CEPHX_KEY_HEADER.unpack_from(raw)
+    if key_type not in CEPHX_KEY_TYPES:
+        return None, None, refused + ("it is not of a key type Ceph has: cephx keys are of type %s."
+                                      % ' or '.join('%s (%d)' % (CEPHX_KEY_TYPES[t][0], t)
+                                                    for t in sorted(CEPHX_KEY_TYPES))) + hint
+    name, secret_length = CEPHX_KEY_TYPES[key_type]
+    expected = CEPHX_KEY_HEADER.size + secret_length
+    if length != secret_length:
+        return None, None, refused + ("it is of type %s, whose secret has %d bytes, but its header gives another "
+                                      "length." % (name, secret_length)) + hint
+    if len(raw) != expected:
+        return None, None, refused + ("it decodes to %d bytes; a key of type %s has %d (a %d-byte header and a "
+                                      "%d-byte secret)." % (len(raw), name, expected, CEPHX_KEY_HEADER.size,
+                                                            secret_length)) + hint
+    return raw, name, None
+
+
+def cephx_key_bytes(module, value, param):
+    """Decode a base64 cephx key of either type, failing with a message that names the parameter (not the value)."""
+    raw, dummy, problem = cephx_key_problem(value, param)
+    if problem:
+        module.fail_json(msg=problem)
     return raw
+
+
+def cephx_key_type(module, value, param):
+    """The type of a base64 cephx key as `ceph-authtool --key-type` names it, 'aes' or 'aes256k';
+    fails like cephx_key_bytes."""
+    dummy, key_type, problem = cephx_key_problem(value, param)
+    if problem:
+        module.fail_json(msg=problem)
+    return key_type
+
+
+def cephx_key_type_of(value):
+    """'aes', 'aes256k', or None for anything else; never fails (for keys read back from Ceph)."""
+    return cephx_key_problem(value, 'key')[1] if value is not None else None
+
+
+def cephx_key_raw(value):
+    """The bytes of a base64 key read back from Ceph, whatever its type, or None if it is not base64."""
+    try:
+        return base64.b64decode(value.strip().encode('ascii'), validate=True)
+    except (AttributeError, binascii.Error, ValueError, UnicodeEncodeError):
+        return None
+
+
+def release_of(version_text):
+    """(major, minor, patch) of a package version such as '20.2.4-1', '19.2.6+ds-1' or '2:18.2.7-0.el9', or None."""
+    m = _PACKAGE_VERSION_RE.match(version_text or '')
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def client_can_use(key_type, release):
+    """Whether a Ceph client of this release (major, minor, patch) can use a key of this type."""
+    if key_type != 'aes256k':
+        return True
+    if release[0] >= AES256K_FIRST_MAJOR:
+        return True
+    minimum = AES256K_CLIENTS.get(release[0])
+    return minimum is not None and tuple(release[:3]) >= minimum
+
+
+def _package_query(runner, tool, args):
+    """argv that runs a package tool where runner's commands run (behind its prefix, if any), bounded by
+    coreutils' timeout on this host; None when the tool is not here."""
+    module = runner.module
+    if runner.prefix:
+        cmd = runner.prefix + [tool] + args
+    else:
+        path = module.get_bin_path(tool)
+        if not path:
+            return None
+        cmd = [path] + args
+    timeout = module.get_bin_path('timeout')
+    if timeout:
+        cmd = [timeout, '-k', '5', str(CLIENT_VERSION_TIMEOUT)] + cmd
+    return cmd
+
+
+def client_version(runner):
+    """The version of the Ceph client library (librados2) installed where runner's commands run, read from
+    the package database (dpkg-query, else rpm): (version text, None), or (None, why it is not known).
+
+    No cluster is contacted and no Ceph program is started: one short query, bounded in time. When several
+    architectures of the package are installed, the oldest version counts."""
+    queries = (('dpkg-query', ['-W', '--showformat=${Status}\t${Version}\n', CLIENT_LIBRARY]),
+               ('rpm', ['-q', '--queryformat', '%{VERSION}-%{RELEASE}\n', CLIENT_LIBRARY]))
+    asked = []
+    for tool, args in queries:
+        cmd = _package_query(runner, tool, args)
+        if cmd is None:
+            continue
+        # No expansion of the arguments: ${Status} and ${Version} are dpkg-query's, not the environment's.
+        rc, out, err = runner._execute(cmd, expand_user_and_vars=False)
+        if rc == 124:
+            return None, '%s did not answer within %d seconds' % (tool, CLIENT_VERSION_TIMEOUT)
+        if rc in (126, 127):
+            continue  # not found behind the prefix
+        if tool == 'dpkg-query':
+            found = [line.split('\t', 1)[1].strip() for line in (out or '').splitlines()
+                     if '\t' in line and line.split('\t', 1)[0].split()[-1:] == ['installed']]
+        else:
+            found = [line.strip() for line in (out or '').splitlines() if rc == 0 and release_of(line.strip())]
+        if found:
+            return min(found, key=lambda v: release_of(v) or (0, 0, 0)), None
+        said = ((err or '').strip() or (out or '').strip() or 'exit code %d' % rc).splitlines()[-1]
+        asked.append('%s: %s' % (tool, said))
+    if not asked:
+        return None, 'neither dpkg-query nor rpm is there to ask'
+    return None, 'no installed %s found; %s' % (CLIENT_LIBRARY, '; '.join(asked))
+
+
+def check_client_key_types(module, runner, keys, mode, what='written'):
+    """Fail (mode 'fail') or warn (mode 'warn') when this node's Ceph client cannot use a key about to be
+    written here; mode 'skip' checks nothing. `keys` lists (label, key type) of the keys about to be
+    written, the label naming the item and its user. The client's version is read only when one of them
+    is of a type that older clients cannot use (aes256k), once for all of them.
+
+    A version that cannot be read (the library not installed yet, no package database) fails a real run
+    in mode 'fail'; in check mode it is a warning, as an earlier task of the play may install it."""
+    labels = [label for label, key_type in keys if key_type == 'aes256k']
+    if mode == 'skip' or not labels:
+        return
+    node = platform.node() or 'this node'
+    if runner.prefix:
+        node = "%s (through '%s')" % (node, ' '.join(runner.prefix))
+    version, reason = client_version(runner)
+    release = release_of(version)
+    if version is not None and release is not None and client_can_use('aes256k', release):
+        return
+    keys_text = '; '.join(labels)
+    if version is None or release is None:
+        found = reason if version is None else '%s %r gives no release number' % (CLIENT_LIBRARY, version)
+        msg = ("Node %s: the Ceph client's version could not be found (%s), so whether it can use keys of type "
+               "aes256k (%s) is unknown: %s." % (node, found, AES256K_CLIENTS_TEXT, keys_text))
+        if mode == 'fail' and not module.check_mode:
+            module.fail_json(msg=msg + " Nothing was %s. Install the Ceph client (ceph-common or %s) first, or set "
+                                       "key_type_check=warn or skip if the keys' users run elsewhere (in containers)."
+                             % (what, CLIENT_LIBRARY))
+        module.warn(msg + (" Check mode goes on, as if an earlier task of the play installed it; a real run fails "
+                           "here unless one does." if mode == 'fail' else " Going on (key_type_check=warn)."))
+        return
+    msg = ("Node %s: its Ceph client (%s %s) cannot use keys of type aes256k, which need %s: %s."
+           % (node, CLIENT_LIBRARY, version, AES256K_CLIENTS_TEXT, keys_text))
+    if mode == 'fail':
+        module.fail_json(msg=msg + " Nothing was %s. Upgrade the Ceph client packages on this node, give these users "
+                                   "keys of type aes ('ceph-authtool --gen-print-key --key-type aes', imported with "
+                                   "ceph_key's secret), or set key_type_check=warn to go on regardless." % what)
+    module.warn(msg + " Going on (key_type_check=warn): this node's services cannot authenticate with them.")
 
 
 def check_uuid(module, value, param):

@@ -18,6 +18,8 @@ description:
   - Capabilities that drift are corrected with C(ceph auth caps); the key is not regenerated.
   - An existing secret (from a vault, for example) can be imported with O(secret); it travels on
     standard input, never on the command line.
+  - Keys of both cephx key types are taken and reported (RV(key_type)), C(aes) (40 base64 characters,
+    C(AQ...==)) and C(aes256k) (60 characters, C(Ag...=), the type Ceph 19.2.6 and 20.2.4 added).
   - Optionally writes a keyring file (O(dest)) holding only this entity's key, with the owner, group and
     mode you ask for. A file whose content drifted is rewritten, not just one that is missing.
   - When nothing changes the module makes a single read, C(ceph auth get) for O(name) and
@@ -97,6 +99,9 @@ options:
     description:
       - A base64 cephx key to give the entity, instead of letting Ceph generate one. A live key that
         differs is replaced.
+      - Of type C(aes) (as C(ceph-authtool --gen-print-key --key-type aes) makes) or C(aes256k) (which only
+        Ceph 19.2.6, 20.2.4 and later know). Anything else, including a key whose header does not match
+        its length, is refused before the cluster is asked.
       - A new entity can get a key without capabilities. Ceph refuses a new key for an existing entity
         without capabilities; that is refused (in check mode too) unless O(caps) gives some.
       - Never logged, never on a command line.
@@ -217,6 +222,16 @@ key:
   description: The entity's base64 key. Absent in check mode when the entity is still to be created.
   returned: when O(return_key=true) and the entity exists
   type: str
+key_type:
+  description:
+    - The type of the entity's key, as C(ceph-authtool --key-type) names it. Returned whether or not
+      O(return_key) is set; it never reveals the key.
+    - V(null) when the key is not known yet (check mode, entity still to be created without O(secret)) or is of
+      a type this module does not know.
+  returned: when O(state=present)
+  type: str
+  sample: aes256k
+  version_added: 0.3.0
 dest:
   description: Path of the keyring file written.
   returned: when O(dest) is set
@@ -242,17 +257,23 @@ users:
       description: Its key, as RV(key).
       type: str
       returned: when O(return_key=true) and the entity exists
+    key_type:
+      description: The type of its key, as RV(key_type).
+      type: str
+      returned: when its state is V(present)
+      version_added: 0.3.0
   sample:
     - entity: client.glance
       changed: false
       caps: {mon: profile rbd, osd: profile rbd pool=images}
+      key_type: aes
 '''
 
 import json
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
-    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, cephx_key_bytes, control_problem)
+    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, cephx_key_bytes, cephx_key_raw, cephx_key_type_of, control_problem)
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.items import item_options, wanted_items
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.keyring import (
     CAP_TYPES, ensure_keyring_file, entity_problem as entity_name_problem, keyring_file_problem, keyring_text,
@@ -332,8 +353,8 @@ def plan_entity(module, p, live, where, own_entity):
     key_changes = False
     if p['secret'] is not None:
         want_key = p['secret'].strip()
-        key_changes = live is None or cephx_key_bytes(module, live['key'], 'live key') != \
-            cephx_key_bytes(module, want_key, where + 'secret')
+        # The live key is compared as bytes whatever its type: a type this module does not know is a change.
+        key_changes = live is None or cephx_key_raw(live['key']) != cephx_key_bytes(module, want_key, where + 'secret')
         key = want_key
     caps_change = live is not None and want_caps != live_caps
     if caps_change and not want_caps:
@@ -399,7 +420,7 @@ def apply_plan(module, cli, plan, return_key):
                               after={'entity': entity, 'state': 'absent'})), None
 
     key = plan['key']
-    result = dict(entity=entity, changed=plan['changed'], caps=plan['want_caps'])
+    result = dict(entity=entity, changed=plan['changed'], caps=plan['want_caps'], key_type=cephx_key_type_of(key))
     if return_key and key is not None:
         result['key'] = key
     before = {'entity': entity, 'state': 'present' if live else 'absent', 'caps': plan['live_caps']}

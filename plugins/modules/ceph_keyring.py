@@ -22,6 +22,11 @@ description:
     its final mode and owner before the key goes in, then replaces the old one, so a key is never
     readable by others, not even for a moment.
   - A file whose content is up to date keeps its content; only its owner, group or mode is fixed.
+  - Keys of both cephx key types are taken, C(aes) (40 base64 characters, C(AQ...==)) and C(aes256k)
+    (60 characters, C(Ag...=), the type Ceph 19.2.6 and 20.2.4 added). Before a key of type
+    C(aes256k) is written, the version of this node's Ceph client library is read from the package database
+    (C(dpkg-query), else C(rpm), for the package C(librados2)), once per call and only then; a client that
+    cannot use such keys fails the task (in check mode too), see O(key_type_check).
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 attributes:
@@ -82,6 +87,25 @@ options:
             Modes that let others read the file are refused.
         type: raw
         default: '0600'
+  key_type_check:
+    description:
+      - What to do when a key of type C(aes256k) is about to be written to a node whose Ceph client cannot
+        use it. Clients that can are Ceph 19.2.6 or later in 19.x, 20.2.4 or later in 20.x, and 21 or later;
+        the version is that of the package C(librados2), which QEMU's librbd, C(python3-rados) and the
+        C(ceph) CLI load. It is read only when such a key is about to be written (never for keys of type
+        C(aes), nor for files already up to date), with one bounded query of the package database; no
+        cluster is contacted.
+      - V(fail) fails the task before the first file is touched, naming the node, the items and their
+        entities, and the client version found. A version that cannot be read (C(librados2) not installed,
+        no C(dpkg-query) or C(rpm)) fails too, except in check mode, where it is a warning because an
+        earlier task of the play may install the client.
+      - V(warn) writes the files and warns with the same message.
+      - V(skip) does not check, for keys used by clients elsewhere (in containers, say) or a distribution
+        that backported the key type to an older version.
+    type: str
+    choices: [fail, warn, skip]
+    default: fail
+    version_added: 0.3.0
 notes:
   - "Give the task C(no_log: true): its arguments hold keys."
 seealso:
@@ -115,6 +139,15 @@ EXAMPLES = r'''
         group: cinder
         mode: '0640'
   no_log: true
+
+- name: Keyrings read by services in containers, which bring their own Ceph client
+  openstack_ceph.rbd.ceph_keyring:
+    keyrings:
+      - path: /etc/kolla/config/glance/ceph.client.glance.keyring
+        entity: client.glance
+        key: "{{ openstack_keys.users[0].key }}"
+    key_type_check: skip  # this host's librados2 is not the one that reads them
+  no_log: true
 '''
 
 RETURN = r'''
@@ -130,33 +163,44 @@ keyrings:
     entity:
       description: The entity it holds.
       type: str
+    key_type:
+      description: The type of the entity's key, as C(ceph-authtool --key-type) names it. Never the key.
+      type: str
+      choices: [aes, aes256k]
+      version_added: 0.3.0
     changed:
       description: Whether the file's content, owner, group or mode changed (or would, in check mode).
       type: bool
   sample:
     - path: /etc/ceph/ceph.client.glance.keyring
       entity: client.glance
+      key_type: aes
       changed: false
 '''
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import cephx_key_bytes, control_problem
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
+    CLIRunner, check_client_key_types, cephx_key_type, control_problem)
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.keyring import (
-    ensure_keyring_file, entity_problem, keyring_file_problem)
+    ensure_keyring_file, entity_problem, keyring_file_problem, keyring_needs_write, keyring_text)
+
+
+def label(index, item):
+    path = item['path'] if not control_problem(item['path'], 'path') else repr(item['path'])
+    return 'keyrings[%d] (%s)' % (index, path)
 
 
 def validate(module):
     """Every item is checked before any file is touched; an error names the item, never a key."""
     paths = set()
     for index, item in enumerate(module.params['keyrings']):
-        label = item['path'] if not control_problem(item['path'], 'path') else repr(item['path'])
-        where = 'keyrings[%d] (%s): ' % (index, label)
+        where = label(index, item) + ': '
         problem = entity_problem(item['entity'], where + 'entity')
         if problem:
             module.fail_json(msg=problem)
-        cephx_key_bytes(module, item['key'], where + 'key')
+        item['key_type'] = cephx_key_type(module, item['key'], where + 'key')
         problem = keyring_file_problem(item['path'], item['owner'], item['group'], item['mode'], where=where,
                                        module=module)
         if problem:
@@ -167,13 +211,25 @@ def validate(module):
         paths.add(real)
 
 
+def check_clients(module):
+    """The keys about to be written (files whose content changes) must be of a type this node's Ceph client
+    can use; checked before the first file is touched, in check mode too. Only keys of type aes256k make
+    it read the client's version."""
+    about_to_write = [('%s: %s' % (label(index, item), item['entity']), item['key_type'])
+                      for index, item in enumerate(module.params['keyrings'])
+                      if item['key_type'] == 'aes256k'
+                      and keyring_needs_write(item['path'], keyring_text(item['entity'], item['key'].strip()))]
+    if about_to_write:
+        check_client_key_types(module, CLIRunner(module), about_to_write, module.params['key_type_check'])
+
+
 def ensure_keyring(module, item):
     path = item['path']
     changed, content_changes = ensure_keyring_file(module, path, item['entity'], item['key'].strip(),
                                                    item['owner'], item['group'], item['mode'])
     diff = dict(before={'path': path, 'content': 'out of date' if content_changes else 'up to date'},
                 after={'path': path, 'content': 'up to date'})
-    return dict(path=path, entity=item['entity'], changed=changed), diff
+    return dict(path=path, entity=item['entity'], key_type=item['key_type'], changed=changed), diff
 
 
 def main():
@@ -186,10 +242,11 @@ def main():
             owner=dict(type='str'),
             group=dict(type='str'),
             mode=dict(type='raw', default='0600'),
-        ))),
+        )), key_type_check=dict(type='str', default='fail', choices=['fail', 'warn', 'skip'])),
         supports_check_mode=True,
     )
     validate(module)
+    check_clients(module)
     results, diffs = [], []
     for item in module.params['keyrings']:
         result, diff = ensure_keyring(module, item)

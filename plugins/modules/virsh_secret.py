@@ -26,6 +26,11 @@ description:
     A usage name used by another secret fails the task before anything changes (in check mode too). If
     defining the new form or storing the value fails all the same, the module defines the old secret again
     with its old value (for a private secret, whose value cannot be read, with O(value)) and fails.
+  - Keys of both cephx key types are taken, C(aes) (40 base64 characters, C(AQ...==)) and C(aes256k)
+    (60 characters, C(Ag...=), the type Ceph 19.2.6 and 20.2.4 added). Before a key of type C(aes256k)
+    is stored, the version of the Ceph client library QEMU's librbd loads (package C(librados2), behind
+    O(cli_prefix) if given) is read from the package database, once per call and only then; a client that
+    cannot use such keys fails the task (in check mode too), see O(key_type_check).
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 attributes:
@@ -146,6 +151,25 @@ options:
     type: list
     elements: str
     default: []
+  key_type_check:
+    description:
+      - What to do when a key of type C(aes256k) is about to be stored in a secret on a node whose Ceph
+        client cannot use it. Clients that can are Ceph 19.2.6 or later in 19.x, 20.2.4 or later in 20.x,
+        and 21 or later; the version is that of the package C(librados2) (which QEMU's librbd loads), read
+        with C(dpkg-query), else C(rpm), where C(virsh) runs (behind O(cli_prefix), for a libvirt in a
+        container). It is read only when such a value is about to be stored (never for keys of type
+        C(aes), nor for secrets already holding the value), with one query bounded in time; no cluster is
+        contacted. Applies to every item of O(secrets).
+      - V(fail) fails the task before anything changes, naming the node, the secrets and their usage
+        names, and the client version found. A version that cannot be read (C(librados2) not installed,
+        no C(dpkg-query) or C(rpm)) fails too, except in check mode, where it is a warning because an
+        earlier task of the play may install the client.
+      - V(warn) stores the value and warns with the same message.
+      - V(skip) does not check, for a distribution that backported the key type to an older version.
+    type: str
+    choices: [fail, warn, skip]
+    default: fail
+    version_added: 0.3.0
 requirements:
   - C(virsh) on the target (package C(libvirt-clients)) and a running libvirt daemon.
 seealso:
@@ -225,7 +249,7 @@ import xml.etree.ElementTree as ET
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
-    VirshCLI, cephx_key_bytes, check_uuid, control_problem)
+    VirshCLI, check_client_key_types, cephx_key_problem, check_uuid, control_problem)
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.items import item_options, wanted_items
 
 DEFINITION_KEYS = ('usage_type', 'usage_name', 'description', 'ephemeral', 'private')
@@ -396,9 +420,13 @@ SECRET_OPTIONS = dict(
 
 def checked_item(module, p, where):
     """Check one secret's options (nothing has run yet); lower-cases its UUID and adds the wanted
-    value's bytes as p['raw']. Returns the problem, or None."""
+    value's bytes as p['raw'] and its key type as p['key_type']. Returns the problem, or None."""
     p['uuid'] = check_uuid(module, p['uuid'], where + 'uuid')
-    p['raw'] = cephx_key_bytes(module, p['value'], where + 'value') if p['value'] is not None else None
+    p['raw'] = p['key_type'] = None
+    if p['value'] is not None:
+        p['raw'], p['key_type'], problem = cephx_key_problem(p['value'], where + 'value')
+        if problem:
+            return problem
     problem = input_problem(p)
     return where + problem if problem else None
 
@@ -499,6 +527,14 @@ def plan_secret(module, p, read, where=''):
     return plan
 
 
+def check_clients(module, cli, plans):
+    """The values about to be stored must be of a key type the Ceph client here can use; checked before
+    anything changes, in check mode too. Only values of type aes256k make it read the client's version."""
+    about_to_store = [('secret %s (%s)' % (plan['p']['uuid'], plan['want']['usage_name']), plan['p']['key_type'])
+                      for plan in plans if plan['p']['state'] == 'present' and plan['set_it']]
+    check_client_key_types(module, cli, about_to_store, module.params['key_type_check'], what='changed')
+
+
 def apply_secret(module, cli, plan, done=''):
     """Carry out one secret's plan (nothing in check mode). A failure puts back what this secret had;
     `done` says what earlier items of the list changed."""
@@ -568,6 +604,7 @@ def main():
             secrets=dict(type='list', elements='dict', no_log=False, options=item_options(SECRET_OPTIONS, 'uuid')),
             uri=dict(type='str', default='qemu:///system'),
             cli_prefix=dict(type='list', elements='str', default=[]),
+            key_type_check=dict(type='str', default='fail', choices=['fail', 'warn', 'skip']),
         ),
         required_one_of=[('uuid', 'secrets')],
         mutually_exclusive=[('uuid', 'secrets')],
@@ -585,6 +622,7 @@ def main():
         item = items[0]
         present = item['state'] == 'present'
         plan = plan_secret(module, item, read_secret(cli, item['uuid'], wants_value(item), present))
+        check_clients(module, cli, [plan])
         apply_secret(module, cli, plan)
         secret, diff = outcome(plan)
         module.exit_json(changed=plan['changed'], secret=secret, diff=diff)
@@ -600,6 +638,7 @@ def main():
                 module.fail_json(msg="%susage_name %r is given to secret %s as well; libvirt allows one secret per usage "
                                      "name. Nothing was changed." % (plan['where'], usage[1], usages[usage]))
             usages[usage] = plan['p']['uuid']
+    check_clients(module, cli, plans)
     for index, plan in enumerate(plans):
         changed_before = [pl['p']['uuid'] for pl in plans[:index] if pl['changed']]
         done = (' Secrets changed before it: %s; run the task again once fixed.' % ', '.join(changed_before)

@@ -9,6 +9,7 @@ import stat
 import subprocess
 
 from ceph_lab import converge, run_module
+from cephx_keys import is_cephx_key
 
 GLANCE_CAPS = {'mon': 'profile rbd', 'osd': 'profile rbd pool=images', 'mgr': 'profile rbd pool=images'}
 
@@ -29,7 +30,7 @@ def test_create_with_caps_and_converge(cluster):
 
     def expect(entity):
         assert entity is not None and entity['caps'] == GLANCE_CAPS
-        assert entity['key'].startswith('AQ')
+        assert is_cephx_key(entity['key']), 'a cephx key of either type (aes AQ...==, aes256k Ag...=)'
 
     converge('ceph_key', args, lambda: cluster.auth('client.glance'), expect)
 

@@ -44,9 +44,15 @@ _CONNECTION_OPTS = ('--cluster', '--conf', '--id', '--keyring', '--connect-timeo
                     '--rados_osd_op_timeout', '--rados_mon_op_timeout', '--connect')
 
 
+# Package queries (the Ceph client's version) keep their tool's name: 'dpkg-query -W ...'.
+_PACKAGE_TOOLS = ('dpkg-query', 'rpm')
+
+
 def command_words(argv):
     """argv without the binary and the connection options: what the test registers answers for."""
-    tools = [i for i, a in enumerate(argv) if a.rsplit('/', 1)[-1] in ('ceph', 'rbd', 'virsh')]
+    tools = [i for i, a in enumerate(argv) if a.rsplit('/', 1)[-1] in ('ceph', 'rbd', 'virsh') + _PACKAGE_TOOLS]
+    if argv[tools[0]].rsplit('/', 1)[-1] in _PACKAGE_TOOLS:
+        return [argv[tools[0]].rsplit('/', 1)[-1]] + list(argv[tools[0] + 1:])
     words = list(argv[tools[0] + 1:])
     out = []
     skip = False

@@ -9,15 +9,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import base64
 import copy
 
 import pytest
 
 from ansible_collections.openstack_ceph.rbd.plugins.modules import (
     ceph_info, ceph_key, ceph_keyring, ceph_pool, rbd_image, rbd_image_info, virsh_secret)
+from ansible_collections.openstack_ceph.rbd.tests.integration.cephx_keys import fake_key
 
-KEY = base64.b64encode(b'\x01' * 12 + b'K' * 16).decode()
+KEY = fake_key('aes', b'K')
 UUID = '457eb676-33da-42ec-9a8c-9293d545c337'
 
 # module, valid arguments, and the paths (into those arguments) of the text values to poison,
@@ -111,3 +111,43 @@ def test_non_finite_and_negative_ratios_are_refused(fake_cli, run, value):
     result, failed = run(ceph_pool, dict(name='images', target_size_ratio=float(value)))
     assert failed and 'target_size_ratio' in result['msg'], result
     assert fake_cli.calls == []
+
+
+# Every option that takes a cephx key takes both key types, and refuses anything else by its structure,
+# naming the option, before any command, never showing the value.
+KEY_OPTIONS = [
+    (ceph_key, lambda key: dict(name='client.glance', secret=key), 'secret'),
+    (ceph_key, lambda key: dict(users=[dict(name='client.glance', secret=key)]), 'users[0] (client.glance): secret'),
+    (ceph_keyring, lambda key: dict(keyrings=[dict(path='/nonexistent-dir-for-test/k', entity='client.glance', key=key)],
+                                    key_type_check='skip'), 'keyrings[0] (/nonexistent-dir-for-test/k): key'),
+    (virsh_secret, lambda key: dict(uuid=UUID, usage_name='u', value=key), 'value'),
+    (virsh_secret, lambda key: dict(secrets=[dict(uuid=UUID, usage_name='u', value=key)]), 'secrets[0] (%s): value' % UUID),
+]
+MALFORMED = [
+    fake_key('aes', b'M', type_id=0), fake_key('aes256k', b'M', type_id=3), fake_key('aes', b'M', length=32),
+    fake_key('aes256k', b'M', length=16), fake_key('aes', b'M', extra=b'M'), fake_key('aes256k', b'M', extra=b'MMMM'),
+    fake_key('aes256k', b'M', type_id=1, length=16), fake_key('aes', b'M')[:-4], 'QUJD', 'AQ==\n==',
+]
+
+
+@pytest.mark.parametrize('module, build, words', KEY_OPTIONS)
+@pytest.mark.parametrize('key', MALFORMED)
+def test_malformed_keys_are_refused_naming_the_option_never_the_value(fake_cli, run, module, build, words, key):
+    fake_cli.secrets = [key]
+    result, failed = run(module, build(key))
+    assert failed, result
+    assert (words + ' is not a valid cephx key') in result['msg'], result['msg']
+    assert key.strip() not in str(result) and fake_cli.calls == []
+
+
+@pytest.mark.parametrize('module, build, words', KEY_OPTIONS)
+@pytest.mark.parametrize('key_type', ['aes', 'aes256k'])
+def test_both_key_types_pass_the_key_check(fake_cli, run, module, build, words, key_type):
+    key = fake_key(key_type, b'W')
+    fake_cli.secrets = [key]
+    fake_cli.on([], rc=1, err='stopped here by the test')
+    result, failed = run(module, build(key))
+    # Each module goes on to its next step, which the fake CLI (or the missing directory) fails.
+    assert failed and 'not a valid cephx key' not in result['msg'], result
+    assert ('stopped here by the test' in result['msg']) is (module is not ceph_keyring), result['msg']
+    assert key not in str(result)

@@ -14,8 +14,9 @@ mkdir -p /etc/systemd/system/epmd.socket.d
 printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:4369\n' > /etc/systemd/system/epmd.socket.d/loopback.conf
 
 # Glance: v2 API without Keystone, sqlite, on loopback. Glance 33 (sid, for forky) runs under
-# uwsgi from its init script and has no bind_host any more; older ones run their own server.
-if [ -f /etc/glance/glance-api-uwsgi.ini ]; then
+# uwsgi from its init script (which then sets UWSGI_INI_PATH) and has no bind_host any more;
+# older ones run their own server, though trixie's Glance 30 already ships the uwsgi ini file.
+if grep -q '^UWSGI_INI_PATH=' /etc/init.d/glance-api; then
   echo 'DAEMON_ARGS="--http-socket 127.0.0.1:9292 --ini /etc/glance/glance-api-uwsgi.ini"' > /etc/default/glance-api
 else
   crudini --set /etc/glance/glance-api.conf DEFAULT bind_host 127.0.0.1

@@ -7,12 +7,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import math
 
 import pytest
 
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils import ceph_cli
 from ansible_collections.openstack_ceph.rbd.plugins.modules import ceph_info, rbd_image_info
+from ansible_collections.openstack_ceph.rbd.tests.integration import cephx_keys
+from ansible_collections.openstack_ceph.rbd.tests.integration.cephx_keys import fake_key
 
 # What rbd pool init printed here, exit code 0, with the pool's only OSD stopped (Ceph 16.2.15).
 RBD_INIT_TIMEOUT = ('2026-12-03T14:00:18.280+0000 7fabd1891380 -1 librbd::PoolMetadata: list: failed listing metadata: '
@@ -101,3 +104,81 @@ def test_a_timed_out_monitor_request_says_a_rerun_completes_the_work(fake_cli, r
     fake_cli.on('health', rc=110, err='Error ETIMEDOUT: timed out\n')
     result, failed = run(ceph_info, dict(gather=['health'], connect_timeout=5))
     assert failed and 'connect_timeout=5s' in result['msg'] and 'completes the work' in result['msg']
+
+
+# Issue 12, item 7: both cephx key types, checked by their structure.
+
+AES = fake_key('aes', b'A')
+AES256K = fake_key('aes256k', b'B')
+
+
+@pytest.mark.parametrize('key, key_type, size', [(AES, 'aes', 28), (AES256K, 'aes256k', 44),
+                                                 (' %s\n' % AES256K, 'aes256k', 44)])
+def test_both_key_types_are_taken(key, key_type, size):
+    raw, found, problem = ceph_cli.cephx_key_problem(key, 'value')
+    assert problem is None and found == key_type and len(raw) == size
+    assert ceph_cli.cephx_key_type_of(key) == key_type
+
+
+@pytest.mark.parametrize('key, words', [
+    ('not a key', ['not base64']),
+    ('AQ==', ['1 bytes', 'header']),
+    (fake_key('aes', type_id=0), ['not of a key type Ceph has', 'aes (1)', 'aes256k (2)']),
+    (fake_key('aes', type_id=3), ['not of a key type Ceph has']),
+    (fake_key('aes256k', type_id=0x0101), ['not of a key type Ceph has']),
+    (fake_key('aes', length=32), ['type aes', '16 bytes', 'header gives another length']),
+    (fake_key('aes256k', length=16), ['type aes256k', '32 bytes', 'header gives another length']),
+    (fake_key('aes', extra=b'\0' * 16), ['44 bytes', 'type aes has 28']),
+    (fake_key('aes256k', extra=b'x'), ['45 bytes', 'type aes256k has 44']),
+    # An aes header on an aes256k secret, and the other way round: the lengths give them away.
+    (fake_key('aes256k', type_id=1, length=16), ['44 bytes', 'type aes has 28']),
+    (fake_key('aes', type_id=2, length=32), ['28 bytes', 'type aes256k has 44']),
+])
+def test_malformed_keys_are_refused_naming_the_parameter_never_the_value(key, words):
+    raw, found, problem = ceph_cli.cephx_key_problem(key, 'keyrings[0] (/etc/ceph/k): key')
+    assert raw is None and found is None
+    assert problem.startswith('keyrings[0] (/etc/ceph/k): key is not a valid cephx key: ')
+    assert all(w in problem for w in words), problem
+    assert key not in problem and key[:12] not in problem and key[-12:] not in problem
+    assert ceph_cli.cephx_key_type_of(key) is None
+
+
+def test_the_module_helpers_fail_naming_the_parameter():
+    class Module(object):
+        def fail_json(self, msg):
+            raise RuntimeError(msg)
+    assert ceph_cli.cephx_key_bytes(Module(), AES256K, 'value') == base64.b64decode(AES256K)
+    assert ceph_cli.cephx_key_type(Module(), AES256K, 'value') == 'aes256k'
+    assert ceph_cli.cephx_key_type(Module(), AES, 'value') == 'aes'
+    for helper in (ceph_cli.cephx_key_bytes, ceph_cli.cephx_key_type):
+        with pytest.raises(RuntimeError) as error:
+            helper(Module(), fake_key('aes256k', type_id=7), 'secrets[2] (u): value')
+        assert str(error.value).startswith('secrets[2] (u): value is not a valid cephx key')
+
+
+@pytest.mark.parametrize('text, release', [
+    ('20.2.4-1bookworm', (20, 2, 4)), ('19.2.6+ds-1', (19, 2, 6)), ('2:18.2.7-0.el9', (18, 2, 7)),
+    ('16.2.15+ds-0+deb12u2', (16, 2, 15)), ('19.2.1-0ubuntu0.24.04.2', (19, 2, 1)), ('', None), ('unknown', None),
+])
+def test_package_versions_are_read(text, release):
+    assert ceph_cli.release_of(text) == release
+
+
+@pytest.mark.parametrize('release, can', [
+    ((16, 2, 15), False), ((17, 2, 8), False), ((18, 2, 7), False), ((19, 2, 0), False), ((19, 2, 5), False),
+    ((19, 2, 6), True), ((19, 2, 10), True), ((19, 3, 0), True), ((20, 0, 0), False), ((20, 1, 1), False),
+    ((20, 2, 3), False), ((20, 2, 4), True), ((20, 2, 5), True), ((21, 0, 0), True), ((21, 2, 0), True),
+    ((22, 1, 0), True),
+])
+def test_which_clients_can_use_aes256k_keys(release, can):
+    assert ceph_cli.client_can_use('aes256k', release) is can
+    assert ceph_cli.client_can_use('aes', release) is True
+
+
+def test_the_shared_helper_finds_leaked_keys_of_both_forms():
+    text = 'key = %s\n"value": "%s", not a key: AQ==, %s' % (AES, AES256K, 'x' + AES)
+    assert cephx_keys.find_keys(text) == [AES, AES256K]
+    assert cephx_keys.is_cephx_key(AES) and cephx_keys.is_cephx_key(AES256K + '\n')
+    assert not cephx_keys.is_cephx_key(AES256K[:-1]) and not cephx_keys.is_cephx_key(AES + 'A')
+    assert (len(AES), len(AES256K)) == (40, 60)
+    assert (cephx_keys.key_type_of(AES), cephx_keys.key_type_of(AES256K)) == ('aes', 'aes256k')

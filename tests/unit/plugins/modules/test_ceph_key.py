@@ -14,9 +14,10 @@ import stat
 import pytest
 
 from ansible_collections.openstack_ceph.rbd.plugins.modules import ceph_key
+from ansible_collections.openstack_ceph.rbd.tests.integration.cephx_keys import fake_key, find_keys
 
-KEY_A = base64.b64encode(b'\x01' * 12 + b'A' * 16).decode()
-KEY_B = base64.b64encode(b'\x01' * 12 + b'B' * 16).decode()
+KEY_A = fake_key('aes', b'A')
+KEY_B = fake_key('aes', b'B')
 CAPS = {'mon': 'profile rbd', 'osd': 'profile rbd pool=images'}
 
 
@@ -153,8 +154,8 @@ def test_a_list_read_in_check_mode_returns_known_keys_and_creates_nothing(cli, r
                                         return_key=True), check=True)
     assert not failed and len(cli.calls) == 1
     glance, cinder = result['users']
-    assert glance == {'entity': 'client.glance', 'changed': False, 'caps': CAPS, 'key': KEY_A}
-    assert cinder['changed'] is True and 'key' not in cinder
+    assert glance == {'entity': 'client.glance', 'changed': False, 'caps': CAPS, 'key': KEY_A, 'key_type': 'aes'}
+    assert cinder['changed'] is True and 'key' not in cinder and cinder['key_type'] is None
     assert KEY_B not in str(result), 'keys of entities not asked for are never returned'
 
 
@@ -429,3 +430,65 @@ def test_unreadable_output_of_a_create_is_a_message_not_a_traceback(cli, run):
     cli.on('auth get client.glance', **NOT_FOUND).on('auth get-or-create', out='garbage')
     result, failed = run(ceph_key, dict(name='client.glance', caps=CAPS))
     assert failed and 'ceph auth get-or-create client.glance' in result['msg'] and 'again' in result['msg']
+
+
+# Issue 12, item 7: keys of type aes256k, and the key type reported without the key.
+
+KEY_K = fake_key('aes256k', b'K')
+
+
+def test_the_key_type_is_reported_without_the_key(cli, run):
+    cli.secrets.append(KEY_K)
+    cli.on('auth get client.glance', out=entity(key=KEY_K))
+    result, failed = run(ceph_key, dict(name='client.glance', caps=CAPS))
+    assert not failed and result['changed'] is False and result['key_type'] == 'aes256k'
+    assert 'key' not in result and not find_keys(str(result))
+
+
+def test_an_aes256k_secret_is_imported_on_stdin(cli, run):
+    cli.secrets.append(KEY_K)
+    cli.on('auth get client.glance', out=entity(key=KEY_A)).on('auth import', out='')
+    result, failed = run(ceph_key, dict(name='client.glance', secret=KEY_K, caps=CAPS))
+    assert not failed and result['changed'] is True and result['key_type'] == 'aes256k'
+    assert KEY_K in cli.called('auth import')[0]['data']
+    assert not find_keys(str(result))
+    assert not cli.called('dpkg-query'), 'ceph_key reads no client version'
+    again = run(ceph_key, dict(name='client.glance', secret=KEY_K, caps=CAPS))[0]
+    assert again['changed'] is True, 'the fake still holds the old key'
+    cli.on('auth get client.glance', out=entity(key=KEY_K))
+    same, failed = run(ceph_key, dict(name='client.glance', secret='%s\n' % KEY_K, caps=CAPS))
+    assert not failed and same['changed'] is False
+
+
+def test_each_user_of_a_list_gets_its_key_type(cli, run):
+    cli.secrets.append(KEY_K)
+    cli.on('auth ls', out=auth_dump(entity(key=KEY_K), entity(name='client.cinder', caps=CINDER_CAPS)))
+    result, failed = run(ceph_key, dict(users=[dict(name='client.glance', caps=CAPS),
+                                               dict(name='client.cinder', caps=CINDER_CAPS)]))
+    assert not failed and [u['key_type'] for u in result['users']] == ['aes256k', 'aes']
+    assert not find_keys(str(result))
+    keys, failed = run(ceph_key, dict(users=[dict(name='client.glance')], return_key=True), check=True)
+    assert keys['users'][0]['key'] == KEY_K and keys['users'][0]['key_type'] == 'aes256k'
+
+
+def test_a_live_key_of_a_type_unknown_here_is_reported_as_none_and_replaced(cli, run):
+    future = fake_key('aes256k', b'F', type_id=3)
+    cli.secrets += [KEY_K, future]
+    cli.on('auth get client.glance', out=entity(key=future)).on('auth import', out='')
+    plain, failed = run(ceph_key, dict(name='client.glance', caps=CAPS))
+    assert not failed and plain['changed'] is False and plain['key_type'] is None
+    result, failed = run(ceph_key, dict(name='client.glance', secret=KEY_K, caps=CAPS))
+    assert not failed and result['changed'] is True and cli.called('auth import')
+
+
+@pytest.mark.parametrize('secret, words', [
+    (fake_key('aes256k', b'K', type_id=0), ['users[1] (client.cinder): secret', 'not of a key type']),
+    (fake_key('aes256k', b'K', length=16), ['users[1] (client.cinder): secret', 'another length']),
+    (fake_key('aes', b'K', extra=b'K' * 16), ['users[1] (client.cinder): secret', '44 bytes', 'type aes has 28']),
+])
+def test_a_malformed_secret_is_refused_before_any_call_naming_the_item_never_the_key(cli, run, secret, words):
+    cli.secrets.append(secret)
+    result, failed = run(ceph_key, dict(users=[dict(name='client.glance', secret=KEY_K),
+                                               dict(name='client.cinder', secret=secret)]))
+    assert failed and all(w in result['msg'] for w in words), result['msg']
+    assert secret not in str(result) and cli.calls == []

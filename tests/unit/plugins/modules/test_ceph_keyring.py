@@ -7,16 +7,16 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 # The keys below are fake test values, built at run time from fixed bytes.
 
-import base64
 import os
 import stat
 
 import pytest
 
 from ansible_collections.openstack_ceph.rbd.plugins.modules import ceph_keyring
+from ansible_collections.openstack_ceph.rbd.tests.integration.cephx_keys import fake_key, find_keys
 
-KEY_A = base64.b64encode(b'\x01' * 12 + b'A' * 16).decode()
-KEY_B = base64.b64encode(b'\x01' * 12 + b'B' * 16).decode()
+KEY_A = fake_key('aes', b'A')
+KEY_B = fake_key('aes', b'B')
 
 
 def item(path, entity='client.glance', key=KEY_A, mode='0640'):
@@ -143,3 +143,127 @@ def test_a_write_error_is_a_message_not_a_traceback(fake_cli, run, tmp_path, mon
     monkeypatch.setattr(keyring.tempfile, 'mkstemp', refuse)
     result, failed = run(ceph_keyring, dict(keyrings=[item(tmp_path / 'g.keyring')]))
     assert failed and 'No space left' in result['msg'] and KEY_A not in str(result)
+
+
+# Issue 12, item 7: keys of type aes256k, and the node's Ceph client that must be able to use them.
+
+KEY_K = fake_key('aes256k', b'K')
+OLD_CLIENT = 'install ok installed\t18.2.7+ds-1\n'
+NEW_CLIENT = 'install ok installed\t20.2.4-1bookworm\n'
+
+
+@pytest.fixture
+def node(fake_cli, monkeypatch):
+    from ansible_collections.openstack_ceph.rbd.plugins.module_utils import ceph_cli
+    monkeypatch.setattr(ceph_cli.platform, 'node', lambda: 'compute-7')
+    fake_cli.secrets = [KEY_A, KEY_B, KEY_K]
+    return fake_cli
+
+
+def version_reads(cli):
+    return cli.called('dpkg-query') + cli.called('rpm')
+
+
+def test_an_aes256k_key_is_written_when_the_client_can_use_it(node, run, tmp_path):
+    node.on('dpkg-query', out=NEW_CLIENT)
+    glance, cinder = tmp_path / 'g.keyring', tmp_path / 'c.keyring'
+    args = dict(keyrings=[item(glance, key=KEY_K), item(cinder, 'client.cinder', KEY_A)])
+    result, failed = run(ceph_keyring, args)
+    assert not failed and result['changed'] is True, result
+    assert glance.read_text() == '[client.glance]\n\tkey = %s\n' % KEY_K
+    assert [k['key_type'] for k in result['keyrings']] == ['aes256k', 'aes']
+    assert not find_keys(str(result)) and result['warnings'] == []
+    query = version_reads(node)
+    assert len(query) == 1, 'one read for the whole call'
+    assert query[0]['words'] == ['dpkg-query', '-W', '--showformat=${Status}\t${Version}\n', 'librados2']
+    assert query[0]['argv'][:4] == ['/usr/bin/timeout', '-k', '5', '10'], 'bounded in time'
+    # Up to date: nothing is about to be written, so nothing is read.
+    again, failed = run(ceph_keyring, args)
+    assert not failed and again['changed'] is False and len(version_reads(node)) == 1
+
+
+def test_classic_keys_never_read_the_client_version(node, run, tmp_path):
+    result, failed = run(ceph_keyring, dict(keyrings=[item(tmp_path / 'g.keyring'),
+                                                      item(tmp_path / 'c.keyring', 'client.cinder', KEY_B)]))
+    assert not failed and result['changed'] is True
+    assert [k['key_type'] for k in result['keyrings']] == ['aes', 'aes']
+    assert node.calls == []
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_an_old_client_fails_naming_node_item_entity_and_version_before_any_write(node, run, tmp_path, check):
+    node.on('dpkg-query', out=OLD_CLIENT)
+    first, second = tmp_path / 'g.keyring', tmp_path / 'c.keyring'
+    args = dict(keyrings=[item(first), item(second, 'client.cinder', KEY_K)])
+    result, failed = run(ceph_keyring, args, check=check)
+    assert failed, result
+    msg = result['msg']
+    for words in ('compute-7', 'keyrings[1] (%s): client.cinder' % second, 'librados2 18.2.7+ds-1', 'aes256k',
+                  '19.2.6', '20.2.4', 'key_type_check=warn'):
+        assert words in msg, msg
+    assert 'client.glance' not in msg, 'only the aes256k keys are named'
+    assert not find_keys(str(result)) and os.listdir(str(tmp_path)) == []
+
+
+@pytest.mark.parametrize('version', ['19.2.5-1jammy', '20.2.3-1', '17.2.8-0ubuntu0.22.04.1', '16.2.15+ds-0+deb12u2'])
+def test_every_client_before_the_boundary_is_refused(node, run, tmp_path, version):
+    node.on('dpkg-query', out='install ok installed\t%s\n' % version)
+    result, failed = run(ceph_keyring, dict(keyrings=[item(tmp_path / 'g.keyring', key=KEY_K)]))
+    assert failed and version in result['msg']
+
+
+@pytest.mark.parametrize('version', ['19.2.6-1jammy', '20.2.4+ds-1', '21.2.0-1', '2:19.3.0-0.el9'])
+def test_every_client_from_the_boundary_on_is_taken(node, run, tmp_path, version):
+    node.on('dpkg-query', rc=1, err='dpkg-query: no packages found matching librados2\n')
+    node.on('rpm', out=version.split(':')[-1] + '\n')
+    result, failed = run(ceph_keyring, dict(keyrings=[item(tmp_path / 'g.keyring', key=KEY_K)]))
+    assert not failed and result['changed'] is True, result
+    assert node.called('rpm')[0]['words'] == ['rpm', '-q', '--queryformat', '%{VERSION}-%{RELEASE}\n', 'librados2']
+
+
+def test_warn_mode_writes_and_warns_with_the_same_facts(node, run, tmp_path):
+    node.on('dpkg-query', out=OLD_CLIENT)
+    path = tmp_path / 'g.keyring'
+    result, failed = run(ceph_keyring, dict(keyrings=[item(path, key=KEY_K)], key_type_check='warn'))
+    assert not failed and result['changed'] is True and KEY_K in path.read_text()
+    assert len(result['warnings']) == 1
+    assert all(w in result['warnings'][0] for w in ('compute-7', 'client.glance', '18.2.7', 'aes256k'))
+
+
+def test_skip_mode_reads_nothing(node, run, tmp_path):
+    result, failed = run(ceph_keyring, dict(keyrings=[item(tmp_path / 'g.keyring', key=KEY_K)], key_type_check='skip'))
+    assert not failed and result['changed'] is True and node.calls == []
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_a_client_not_installed_fails_a_real_run_and_warns_in_check_mode(node, run, tmp_path, check):
+    node.on('dpkg-query', rc=1, err='dpkg-query: no packages found matching librados2\n')
+    node.on('rpm', rc=1, out='package librados2 is not installed\n')
+    result, failed = run(ceph_keyring, dict(keyrings=[item(tmp_path / 'g.keyring', key=KEY_K)]), check=check)
+    if check:
+        assert not failed and result['changed'] is True
+        assert any('no installed librados2 found' in w and 'compute-7' in w for w in result['warnings'])
+    else:
+        assert failed and 'compute-7' in result['msg'] and 'Install the Ceph client' in result['msg']
+        assert ('no installed librados2 found; dpkg-query: dpkg-query: no packages found matching librados2; '
+                'rpm: package librados2 is not installed') in result['msg']
+        assert os.listdir(str(tmp_path)) == []
+
+
+def test_a_package_query_that_hangs_is_cut_short_and_said_so(node, run, tmp_path):
+    node.on('dpkg-query', rc=124)
+    result, failed = run(ceph_keyring, dict(keyrings=[item(tmp_path / 'g.keyring', key=KEY_K)]))
+    assert failed and 'did not answer within 10 seconds' in result['msg']
+    assert not node.called('rpm')
+
+
+@pytest.mark.parametrize('key, words', [
+    (fake_key('aes256k', b'K', type_id=9), ['keyrings[0]', 'key', 'not of a key type']),
+    (fake_key('aes256k', b'K', length=16), ['keyrings[0]', 'key', 'another length']),
+    (fake_key('aes', b'K', extra=b'K' * 16), ['keyrings[0]', 'key', '44 bytes']),
+])
+def test_malformed_keys_are_refused_naming_the_item_never_the_key(node, run, tmp_path, key, words):
+    node.secrets.append(key)
+    result, failed = run(ceph_keyring, dict(keyrings=[item(tmp_path / 'g.keyring', key=key)]))
+    assert failed and all(w in result['msg'] for w in words), result['msg']
+    assert key not in str(result) and not find_keys(str(result)) and node.calls == []

@@ -7,15 +7,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 # The keys below are fake test values, built at run time from fixed bytes.
 
-import base64
-
 import pytest
 
 from ansible_collections.openstack_ceph.rbd.plugins.modules import virsh_secret
+from ansible_collections.openstack_ceph.rbd.tests.integration.cephx_keys import fake_key, find_keys
 
 UUID = '457eb676-33da-42ec-9a8c-9293d545c337'
-KEY_A = base64.b64encode(b'\x01' * 12 + b'A' * 16).decode()
-KEY_B = base64.b64encode(b'\x01' * 12 + b'B' * 16).decode()
+KEY_A = fake_key('aes', b'A')
+KEY_B = fake_key('aes', b'B')
 XML = ("<secret ephemeral='no' private='%s'>\n  <uuid>" + UUID + "</uuid>\n  <usage type='ceph'>\n"
        "    <name>client.cinder secret</name>\n  </usage>\n</secret>\n")
 READ = 'secret-list; secret-dumpxml %s; secret-get-value %s' % (UUID, UUID)
@@ -373,3 +372,105 @@ def test_a_list_read_that_stops_short_is_a_clear_failure(marked, run):
     marked.on([TWO_READ], rc=1, err='error: failed to connect to the hypervisor')
     result, failed = run(virsh_secret, two())
     assert failed and 'libvirt' in result['msg'], result['msg']
+
+
+# Issue 12, item 7: values of type aes256k, stored only where QEMU's Ceph client can use them.
+
+KEY_K = fake_key('aes256k', b'K')
+OLD_CLIENT = 'install ok installed\t19.2.5-1bookworm\n'
+NEW_CLIENT = 'install ok installed\t19.2.6-1bookworm\n'
+
+
+@pytest.fixture
+def node(cli, monkeypatch):
+    from ansible_collections.openstack_ceph.rbd.plugins.module_utils import ceph_cli
+    monkeypatch.setattr(ceph_cli.platform, 'node', lambda: 'compute-7')
+    cli.secrets.append(KEY_K)
+    return cli
+
+
+def test_an_aes256k_value_is_stored_when_the_client_can_use_it(node, run):
+    node.on([READ], out=(XML % 'no') + KEY_A).on('secret-set-value').on('dpkg-query', out=NEW_CLIENT)
+    result, failed = run(virsh_secret, args(value=KEY_K))
+    assert not failed and result['changed'] is True, result
+    assert [c['words'][0] for c in node.calls] == [READ, 'dpkg-query', 'secret-set-value']
+    assert node.calls[2]['data'] == KEY_K
+    assert not find_keys(str(result))
+
+
+def test_an_unchanged_aes256k_value_reads_no_version(node, run):
+    node.on([READ], out=(XML % 'no') + KEY_K)
+    result, failed = run(virsh_secret, args(value=KEY_K))
+    assert not failed and result['changed'] is False and len(node.calls) == 1
+
+
+def test_a_classic_value_never_reads_the_client_version(node, run):
+    node.on([READ], out=(XML % 'no') + KEY_B).on('secret-set-value')
+    result, failed = run(virsh_secret, args(value=KEY_A))
+    assert not failed and result['changed'] is True
+    assert not node.called('dpkg-query') and not node.called('rpm')
+
+
+@pytest.mark.parametrize('check', [False, True])
+def test_an_old_client_fails_naming_node_secret_and_version_before_anything_changes(node, run, check):
+    node.on([READ], rc=1, err="error: Secret not found: no secret with matching uuid '%s'" % UUID)
+    node.on('dpkg-query', out=OLD_CLIENT)
+    result, failed = run(virsh_secret, args(value=KEY_K), check=check)
+    assert failed, result
+    for words in ('compute-7', 'secret %s (client.cinder secret)' % UUID, 'librados2 19.2.5-1bookworm', 'aes256k',
+                  'Nothing was changed', 'key_type_check=warn'):
+        assert words in result['msg'], result['msg']
+    assert [c['words'][0] for c in node.calls] == [READ, 'dpkg-query']
+    assert not find_keys(str(result))
+
+
+def test_warn_mode_stores_the_value_and_warns(node, run):
+    node.on([READ], out=(XML % 'no') + KEY_A).on('secret-set-value').on('dpkg-query', out=OLD_CLIENT)
+    result, failed = run(virsh_secret, args(value=KEY_K, key_type_check='warn'))
+    assert not failed and result['changed'] is True and node.called('secret-set-value')
+    assert len(result['warnings']) == 1 and '19.2.5' in result['warnings'][0] and 'compute-7' in result['warnings'][0]
+
+
+def test_skip_mode_reads_no_version(node, run):
+    node.on([READ], out=(XML % 'no') + KEY_A).on('secret-set-value')
+    result, failed = run(virsh_secret, args(value=KEY_K, key_type_check='skip'))
+    assert not failed and result['changed'] is True and not node.called('dpkg-query')
+
+
+def test_the_version_is_read_behind_the_cli_prefix_where_qemu_runs(node, run):
+    node.on([READ], out=(XML % 'no') + KEY_A).on('secret-set-value')
+    node.on('dpkg-query', rc=127, err='OCI runtime exec failed: exec: "dpkg-query": executable file not found in $PATH')
+    node.on('rpm', out='18.2.4-1.el9\n')
+    result, failed = run(virsh_secret, args(value=KEY_K, cli_prefix=['docker', 'exec', '-i', 'nova_libvirt']))
+    assert failed and "compute-7 (through '/usr/bin/docker exec -i nova_libvirt')" in result['msg'], result['msg']
+    assert 'librados2 18.2.4-1.el9' in result['msg']
+    rpm = node.called('rpm')[0]['argv']
+    assert rpm[:8] == ['/usr/bin/timeout', '-k', '5', '10', '/usr/bin/docker', 'exec', '-i', 'nova_libvirt']
+    assert rpm[8:] == ['rpm', '-q', '--queryformat', '%{VERSION}-%{RELEASE}\n', 'librados2']
+    assert not node.called('secret-set-value')
+
+
+def test_a_list_reads_the_version_once_and_names_each_aes256k_secret(node, run, monkeypatch):
+    monkeypatch.setattr(virsh_secret.uuid_module, 'uuid4', FixedUUID)
+    node.on([TWO_READ], out=MARK.join([TWO_LIST, XML % 'no', KEY_A, DR_XML % 'no', KEY_A, '']))
+    node.on('dpkg-query', out=OLD_CLIENT)
+    secrets = [dict(uuid=UUID, usage_name='client.cinder secret', value=KEY_K),
+               dict(uuid=DR, usage_name='dr client.cinder secret', value=KEY_K)]
+    result, failed = run(virsh_secret, two(secrets=secrets))
+    assert failed and len(node.called('dpkg-query')) == 1
+    assert 'secret %s (client.cinder secret); secret %s (dr client.cinder secret)' % (UUID, DR) in result['msg']
+    assert not node.called('secret-set-value')
+
+
+@pytest.mark.parametrize('value, words', [
+    (fake_key('aes256k', b'K', type_id=5), ['secrets[1]', 'value', 'not of a key type']),
+    (fake_key('aes256k', b'K', length=16), ['secrets[1]', 'value', 'another length']),
+    (fake_key('aes', b'K', extra=b'\n'), ['secrets[1]', 'value', '29 bytes']),
+])
+def test_a_malformed_value_in_a_list_is_refused_naming_the_item_never_the_value(node, run, value, words):
+    node.secrets.append(value)
+    secrets = [dict(uuid=UUID, usage_name='client.cinder secret', value=KEY_K),
+               dict(uuid=DR, usage_name='dr client.cinder secret', value=value)]
+    result, failed = run(virsh_secret, two(secrets=secrets))
+    assert failed and all(w in result['msg'] for w in words), result['msg']
+    assert value not in str(result) and node.calls == []
