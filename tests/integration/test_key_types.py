@@ -51,7 +51,7 @@ def test_new_users_get_the_releases_default_type_and_ceph_key_reports_it(cluster
 def test_an_aes256k_secret_is_imported_where_the_monitors_take_it(cluster):
     secret = new_aes256k_key()
     result = run_module('ceph_key', dict(cluster.client_args, name='client.kt-import', secret=secret,
-                                         caps={'mon': 'profile rbd'}), no_log=True)
+                                         caps={'mon': 'profile rbd'}))
     live = cluster.auth('client.kt-import')
     if cluster.release() in ('pacific', 'quincy', 'reef'):
         # Monitors older than 19.2.6 cannot decode the type: the import fails and creates nothing.

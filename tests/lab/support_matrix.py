@@ -62,7 +62,7 @@ def package_versions(image, packages):
                           capture_output=True, text=True, timeout=120, check=False)
     found = {}
     for line in proc.stdout.splitlines():
-        name, _, version = line.partition(' ')
+        name, dummy, version = line.partition(' ')
         if version:
             found[name] = upstream(version)
     return found
@@ -112,7 +112,7 @@ def record_openstack(suite, envfile, rc, log):
     images = {}
     with open(envfile) as f:
         for line in f:
-            name, _, tag = line.strip().partition('=')
+            name, dummy, tag = line.strip().partition('=')
             images[name] = tag
     ceph = package_versions(images['LAB_CEPH_IMAGE'], ['ceph-common'])
     controller = package_versions(images['LAB_CONTROLLER_IMAGE'], ['glance-api', 'cinder-volume', 'python3'])
@@ -139,7 +139,7 @@ def render():
         'trixie and the module tests on all three suites; `make matrix` runs the OpenStack scenario on',
         'every suite. A `+changes` commit had uncommitted changes to the code or tests.', '',
         '| scenario | suite | result | %s | date | commit |' % ' | '.join(HEADERS),
-        '| --- | --- | --- | %s | --- | --- |' % ' | '.join('---' for _ in HEADERS),
+        '| --- | --- | --- | %s | --- | --- |' % ' | '.join(['---'] * len(HEADERS)),
     ]
     for kind, suite in order:
         rec = records.get('%s-%s' % (kind, suite))
@@ -147,8 +147,9 @@ def render():
             continue
         what = 'OpenStack scenario (molecule)' if kind == 'openstack' else 'module integration tests'
         cells = [rec.get(c) or '–' for c in COLUMNS]
-        lines.append('| %s | %s | %s | %s | %s | `%s` |' % (what, SUITES[suite], rec['result'].replace('|', '\\|'),
-                                                          ' | '.join(cells), rec['date'], rec['commit']))
+        result = rec['result'].replace('|', '\\|')
+        row = (what, SUITES[suite], result, ' | '.join(cells), rec['date'], rec['commit'])
+        lines.append('| %s | %s | %s | %s | %s | `%s` |' % row)
     notes = os.path.join(ROOT, 'docs', 'support-matrix-notes.md')
     if os.path.exists(notes):
         with open(notes) as f:
