@@ -128,7 +128,7 @@ lint: venv collection
 	$(PY) tests/docs/role_readmes.py --check
 	$(VENV)/bin/yamllint .
 	$(VENV)/bin/ansible-lint --nocolor
-	shellcheck tests/lab/*.sh .ci/run
+	shellcheck tests/lab/*.sh tests/lab/images/*.sh tests/lab/images/osc-lab-init tests/lab/images/*/*.sh .ci/run
 	$(VENV)/bin/antsibull-changelog lint
 
 # Each role's README documents its variables from meta/argument_specs.yml; lint fails when they differ.

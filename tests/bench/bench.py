@@ -381,6 +381,8 @@ def docker_run_like(template, name):
     info = json.loads(sh(['docker', 'inspect', template]).stdout)[0]
     hc, cfg = info['HostConfig'], info['Config']
     argv = ['docker', 'run', '-d', '--name', name, '--hostname', name, '--network', hc['NetworkMode']]
+    # osc-lab-init names the container's own cgroup after it (tests/lab/images/osc-lab-init).
+    argv += ['-e', 'OSC_LAB_NAME=%s' % name]
     argv += ['--cap-add=%s' % c for c in hc.get('CapAdd') or []]
     argv += ['--security-opt=%s' % s for s in hc.get('SecurityOpt') or []]
     if hc.get('CgroupnsMode'):

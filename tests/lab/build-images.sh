@@ -28,7 +28,7 @@ base_pkgs=python3,python3-apt,sudo,iproute2,procps,systemd,systemd-sysv,dbus,ca-
 hash_of() { sha256sum | cut -c1-12; }
 exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
-base_tag="osc-lab/base:$suite-$(printf '%s\n' "$suite" "$base_pkgs" "$(cat "$images/base-setup.sh")" | hash_of)"
+base_tag="osc-lab/base:$suite-$(printf '%s\n' "$suite" "$base_pkgs" "$(cat "$images/base-setup.sh" "$images/osc-lab-init")" | hash_of)"
 if ! exists "$base_tag"; then
   root=$(mktemp -d /var/tmp/osc-lab-rootfs.XXXXXX)
   trap 'rm -rf "$root"' EXIT
@@ -40,7 +40,8 @@ if ! exists "$base_tag"; then
   cp "$images/base-setup.sh" "$root/tmp/base-setup.sh"
   chroot "$root" /bin/sh /tmp/base-setup.sh "$suite" "$mirror" >&2
   rm -f "$root/tmp/base-setup.sh"
-  tar -C "$root" -c . | docker import -c 'CMD ["/lib/systemd/systemd"]' -c 'ENV container=docker' \
+  install -m 0755 "$images/osc-lab-init" "$root/usr/local/sbin/osc-lab-init"
+  tar -C "$root" -c . | docker import -c 'CMD ["/usr/local/sbin/osc-lab-init"]' -c 'ENV container=docker' \
     - "$base_tag" >&2
   rm -rf "$root"
   trap - EXIT
