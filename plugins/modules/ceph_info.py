@@ -16,6 +16,9 @@ description:
   - Reads the cluster's fsid, monitor addresses, a minimal client C(ceph.conf), health, daemon versions
     and pools. Nothing is changed.
   - O(gather) limits the reads to what you need; each item costs one C(ceph) call.
+  - When V(version) is gathered and a daemon runs a Ceph major release this collection does not know
+    (it knows 16 Pacific to 20 Tentacle, and is tested on 16.2, 18.2 and 20.2), the module warns,
+    naming the versions; RV(version.known) is then V(false).
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 extends_documentation_fragment:
@@ -96,7 +99,21 @@ version:
   description: Ceph versions of the running daemons (C(ceph versions)), and the oldest release among them.
   returned: when V(version) is gathered
   type: dict
-  sample: {release: pacific, versions: ["16.2.15"], by_daemon: {mon: ["16.2.15"], osd: ["16.2.15"]}}
+  sample: {release: pacific, versions: ["16.2.15"], by_daemon: {mon: ["16.2.15"], osd: ["16.2.15"]}, known: true}
+  contains:
+    release:
+      description: The release name of the oldest version found.
+      type: str
+    versions:
+      description: Every version a daemon runs.
+      type: list
+      elements: str
+    by_daemon:
+      description: The versions by daemon type.
+      type: dict
+    known:
+      description: Whether every version found is of a major release this collection knows (16 to 20).
+      type: bool
 pools:
   description: The pools with their main settings.
   returned: when V(pools) is gathered
@@ -112,6 +129,8 @@ from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import
     CEPH_CLIENT_ARGUMENT_SPEC, CephCLI)
 
 VERSION_RE = re.compile(r'ceph version (\S+) \([0-9a-f]+\) (\w+)')
+# The Ceph major releases this collection knows; docs/support-matrix.md says which were tested.
+KNOWN_MAJORS = {16: 'pacific', 17: 'quincy', 18: 'reef', 19: 'squid', 20: 'tentacle'}
 
 
 def mon_facts(dump):
@@ -144,7 +163,13 @@ def version_facts(versions):
                 releases.add((m.group(1), m.group(2)))
     oldest = min(releases, key=lambda r: [int(x) if x.isdigit() else 0 for x in re.split(r'[.-]', r[0])])[1] \
         if releases else None
-    return dict(release=oldest, versions=sorted(found), by_daemon=by_daemon)
+    return dict(release=oldest, versions=sorted(found), by_daemon=by_daemon,
+                known=bool(found) and not unknown_versions(found))
+
+
+def unknown_versions(versions):
+    """The versions whose major release is not one of KNOWN_MAJORS."""
+    return sorted(v for v in versions if not v.split('.')[0].isdigit() or int(v.split('.')[0]) not in KNOWN_MAJORS)
 
 
 def pool_facts(pools):
@@ -182,6 +207,12 @@ def main():
     if 'version' in gather:
         dummy, versions, dummy2 = cli.ceph_json(['versions'])
         result['version'] = version_facts(versions or {})
+        unknown = unknown_versions(result['version']['versions'])
+        if unknown:
+            module.warn('The cluster runs Ceph %s, a release this collection does not know: it knows %s (%s) '
+                        'and is tested on 16.2, 18.2 and 20.2. Check the support matrix before relying on it.'
+                        % (', '.join(unknown), ', '.join(str(m) for m in sorted(KNOWN_MAJORS)),
+                           ', '.join(KNOWN_MAJORS[m] for m in sorted(KNOWN_MAJORS))))
     if 'pools' in gather:
         dummy, pools, dummy2 = cli.ceph_json(['osd', 'pool', 'ls', 'detail'])
         result['pools'] = pool_facts(pools)

@@ -26,6 +26,8 @@ def test_facts_match_the_cluster(cluster):
         assert result['health']['status'] == cluster.json('ceph', 'health')['status']
         assert cluster.release() in ('pacific', 'reef', 'tentacle')
         assert result['version']['release'] == cluster.release()
+        # Each tested release is one the module knows: no warning about it.
+        assert result['version']['known'] is True and not result.get('warnings'), result.get('warnings')
         names = set(p['pool_name'] for p in cluster.json('ceph', 'osd', 'pool', 'ls', 'detail'))
         assert set(p['name'] for p in result['pools']) == names
 

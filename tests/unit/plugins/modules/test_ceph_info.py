@@ -40,3 +40,25 @@ def test_all(fake_cli, run):
     assert result['health'] == {'status': 'HEALTH_WARN', 'checks': ['POOL_NO_REDUNDANCY']}
     assert result['version']['release'] == 'pacific'
     assert result['pools'][0]['applications'] == ['rbd']
+
+
+def test_known_releases_do_not_warn(fake_cli, run):
+    fake_cli.on('versions', out=VERSIONS)
+    result, failed = run(ceph_info, dict(gather=['version']))
+    assert result['version']['known'] is True
+    assert not result.get('warnings')
+
+
+def test_a_release_the_collection_does_not_know_is_named_in_a_warning(fake_cli, run):
+    versions = {'mon': {'ceph version 21.1.0 (0123456789abcdef0123456789abcdef01234567) umbrella (dev)': 1},
+                'osd': {'ceph version 20.2.4 (0123456789abcdef0123456789abcdef01234567) tentacle (stable)': 1}}
+    fake_cli.on('versions', out=versions)
+    result, failed = run(ceph_info, dict(gather=['version']))
+    assert not failed
+    assert result['version']['known'] is False and result['version']['release'] == 'tentacle'
+    warning, = result['warnings']
+    assert 'Ceph 21.1.0' in warning and 'does not know' in warning and '20.2.4' not in warning
+    old = {'mon': {'ceph version 15.2.17 (0123456789abcdef0123456789abcdef01234567) octopus (stable)': 1}}
+    fake_cli.on('versions', out=old)
+    result, failed = run(ceph_info, dict(gather=['version']))
+    assert result['version']['known'] is False and 'Ceph 15.2.17' in result['warnings'][-1]
