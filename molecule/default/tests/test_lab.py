@@ -28,11 +28,11 @@ def test_openstack_services_run_on_the_controller():
     controller = host('osc-lab-controller')
     for unit in ('glance-api', 'cinder-api', 'cinder-scheduler', 'cinder-volume', 'cinder-backup', 'rabbitmq-server'):
         assert controller.service(unit).is_running, unit
-    for process in ('glance-api', 'cinder-volume'):
+    for process, conf_dir in (('glance-api', '/etc/glance/'), ('cinder-volume', '/etc/cinder/')):
         # By process name only: 'pgrep -f' through 'sh -c' matches its own shell and can never fail.
         # Glance 33 (forky's, from sid) runs under uwsgi: its processes are uwsgi's, with its ini.
         found = controller.process.filter(comm=process) or [
-            p for p in controller.process.filter(comm='uwsgi_python3') if '/etc/%s/' % process.split('-')[0] in p.args]
+            p for p in controller.process.filter(comm='uwsgi_python3') if conf_dir in p.args]
         assert found, process
 
 
