@@ -167,6 +167,9 @@ lab-up: lab-images
 lab-down: venv
 	@if [ -f $(LAB_ENV) ]; then $(MOLECULE) destroy -s $(SCENARIO); fi
 	@docker rm -f osc-lab-ceph osc-lab-controller osc-lab-compute >/dev/null 2>&1 || true
+	@# The empty cgroups tests/lab/images/osc-lab-init made for forky's systemd on a hybrid host.
+	@if [ -d /sys/fs/cgroup/unified/osc-lab ]; then \
+	  find /sys/fs/cgroup/unified/osc-lab -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
 
 # The log is kept for the verify step, which checks that no key appears in this run's output.
 # The run's result and versions go to the support matrix.

@@ -68,6 +68,18 @@ def package_versions(image, packages):
     return found
 
 
+def full_name(name):
+    """A test's whole name, where molecule's log wrapped it: the one test function it begins."""
+    found = set()
+    for tests in ('tests/integration', 'molecule/default/tests'):
+        folder = os.path.join(ROOT, tests)
+        for path in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            if path.endswith('.py'):
+                with open(os.path.join(folder, path), errors='replace') as f:
+                    found.update(re.findall(r'^def (%s\w*)\(' % re.escape(name), f.read(), re.M))
+    return found.pop() if len(found) == 1 else name
+
+
 def outcome(rc, log):
     """'pass', or what failed, from the end of a run's log."""
     try:
@@ -77,9 +89,12 @@ def outcome(rc, log):
         text = ''
     if int(rc) == 0:
         return 'pass'
-    failed = sorted(set(re.findall(r'^(?:FAILED|ERROR) (\S+)', text, re.M)))
+    # molecule's log: colours, and its output boxed in '│' and wrapped ('FAILED' on a line of its own).
+    text = re.sub(r'\x1b\[[0-9;]*m', '', text)
+    text = re.sub(r'^\s*│ ?', '', text, flags=re.M)
+    failed = sorted(set(re.findall(r'^(?:FAILED|ERROR)\s+(\S+::\S+)', text, re.M)))
     if failed:
-        names = [f.split('::')[-1] for f in failed]
+        names = [full_name(f.split('::')[-1]) for f in failed]
         more = ' and %d more' % (len(names) - 5) if len(names) > 5 else ''
         return 'fail: %s%s' % (', '.join(names[:5]), more)
     actions = re.findall(r'\b(create|prepare|check|converge|idempotence|side_effect|verify|destroy)\b.*(?:Executing|Starting)',
