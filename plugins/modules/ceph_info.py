@@ -18,7 +18,8 @@ description:
   - O(gather) limits the reads to what you need; each item costs one C(ceph) call.
   - When V(version) is gathered and a daemon runs a Ceph major release this collection does not know
     (it knows 16 Pacific to 20 Tentacle, and is tested on 16.2, 18.2 and 20.2), the module warns,
-    naming the versions; RV(version.known) is then V(false).
+    naming the versions; RV(version.known) is then V(false). It also warns when no daemon reports a
+    version it can read, and RV(version.known) is V(false) then too.
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 extends_documentation_fragment:
@@ -112,7 +113,9 @@ version:
       description: The versions by daemon type.
       type: dict
     known:
-      description: Whether every version found is of a major release this collection knows (16 to 20).
+      description:
+        - Whether every version found is of a major release this collection knows (16 to 20).
+        - V(false) also when no version could be read.
       type: bool
 pools:
   description: The pools with their main settings.
@@ -127,10 +130,9 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
     CEPH_CLIENT_ARGUMENT_SPEC, CephCLI)
+from ansible_collections.openstack_ceph.rbd.plugins.module_utils.releases import CEPH_MAJORS, CEPH_TESTED, ceph_unknown
 
 VERSION_RE = re.compile(r'ceph version (\S+) \([0-9a-f]+\) (\w+)')
-# The Ceph major releases this collection knows; docs/support-matrix.md says which were tested.
-KNOWN_MAJORS = {16: 'pacific', 17: 'quincy', 18: 'reef', 19: 'squid', 20: 'tentacle'}
 
 
 def mon_facts(dump):
@@ -164,12 +166,7 @@ def version_facts(versions):
     oldest = min(releases, key=lambda r: [int(x) if x.isdigit() else 0 for x in re.split(r'[.-]', r[0])])[1] \
         if releases else None
     return dict(release=oldest, versions=sorted(found), by_daemon=by_daemon,
-                known=bool(found) and not unknown_versions(found))
-
-
-def unknown_versions(versions):
-    """The versions whose major release is not one of KNOWN_MAJORS."""
-    return sorted(v for v in versions if not v.split('.')[0].isdigit() or int(v.split('.')[0]) not in KNOWN_MAJORS)
+                known=bool(found) and not ceph_unknown(found))
 
 
 def pool_facts(pools):
@@ -207,12 +204,15 @@ def main():
     if 'version' in gather:
         dummy, versions, dummy2 = cli.ceph_json(['versions'])
         result['version'] = version_facts(versions or {})
-        unknown = unknown_versions(result['version']['versions'])
+        unknown = ceph_unknown(result['version']['versions'])
+        known = '%s (%s) and is tested on %s' % (', '.join(str(m) for m in sorted(CEPH_MAJORS)),
+                                                 ', '.join(CEPH_MAJORS[m] for m in sorted(CEPH_MAJORS)), CEPH_TESTED)
         if unknown:
-            module.warn('The cluster runs Ceph %s, a release this collection does not know: it knows %s (%s) '
-                        'and is tested on 16.2, 18.2 and 20.2. Check the support matrix before relying on it.'
-                        % (', '.join(unknown), ', '.join(str(m) for m in sorted(KNOWN_MAJORS)),
-                           ', '.join(KNOWN_MAJORS[m] for m in sorted(KNOWN_MAJORS))))
+            module.warn('The cluster runs Ceph %s, a release this collection does not know: it knows %s. '
+                        'Check the support matrix before relying on it.' % (', '.join(unknown), known))
+        elif not result['version']['versions']:
+            module.warn('No Ceph version could be read from "ceph versions" (no daemon reported one), so the release '
+                        'is not known to be one this collection knows: it knows %s.' % known)
     if 'pools' in gather:
         dummy, pools, dummy2 = cli.ceph_json(['osd', 'pool', 'ls', 'detail'])
         result['pools'] = pool_facts(pools)

@@ -472,3 +472,29 @@ def test_one_cluster_declared_twice_is_refused_before_the_ceph_stage_changes_any
     assert run.returncode != 0
     assert "cluster 'again' has fsid" in run.stdout and "as cluster 'ceph' has" in run.stdout, run.stdout[-2000:]
     assert 'verify-twice' not in ceph.check_output('ceph osd pool ls')
+
+
+def upstream_major(node, package):
+    """The major version of a Debian package, as dpkg has it (epoch and Debian revision dropped)."""
+    version = node.check_output("dpkg-query -W -f '${Version}' %s" % package)
+    return int(version.split(':')[-1].split('.')[0])
+
+
+def test_each_services_release_is_read_and_known():
+    # The roles read each service's release once a run; here the module is asked directly on each
+    # node and checked against dpkg's own record of the package.
+    for name, services in (('osc-lab-controller', ['glance', 'cinder']), ('osc-lab-compute', ['nova'])):
+        node = host(name)
+        result = node.ansible('openstack_ceph.rbd.openstack_release_info', 'services=%s' % ','.join(services))
+        assert not result.get('warnings'), result
+        for service in services:
+            read = result['services'][service]
+            assert read['found'] and read['known'], (name, read)
+            assert int(read['version'].split('.')[0]) == upstream_major(node, 'python3-' + service), (name, read)
+    log = os.environ.get('OSC_LAB_MOLECULE_LOG')
+    if log:
+        with open(log, errors='replace') as f:
+            text = f.read()
+        assert 'a release this collection does not know' not in text
+        # Each role's summary names the release it read.
+        assert 'glance-api (Glance ' in text and 'nova-compute (Nova ' in text and 'cinder-volume (Cinder ' in text

@@ -62,3 +62,12 @@ def test_a_release_the_collection_does_not_know_is_named_in_a_warning(fake_cli, 
     fake_cli.on('versions', out=old)
     result, failed = run(ceph_info, dict(gather=['version']))
     assert result['version']['known'] is False and 'Ceph 15.2.17' in result['warnings'][-1]
+
+
+def test_no_readable_version_is_a_warning_not_a_silent_unknown(fake_cli, run):
+    fake_cli.on('versions', out={'mon': {'ceph version garbled': 1}, 'overall': {}})
+    result, failed = run(ceph_info, dict(gather=['version']))
+    assert not failed
+    assert result['version'] == {'release': None, 'versions': [], 'by_daemon': {}, 'known': False}
+    warning, = result['warnings']
+    assert 'No Ceph version could be read' in warning and '16 to 20' not in warning and '16, 17' in warning
