@@ -7,9 +7,8 @@ libvirt itself opening an RBD pool of the real cluster through the secret."""
 import subprocess
 import uuid as uuidlib
 
-import pytest
-
 from ceph_lab import converge, run_module
+from known_defects import xfail_if_rbd_pools_cannot_open
 
 
 def fresh_key():
@@ -129,12 +128,7 @@ def test_libvirt_opens_rbd_through_the_secret(cluster, libvirt, tmp_path):
     right = dict(wrong, value=key)
     assert run_module('virsh_secret', right)['changed'] is True
     created = libvirt.virsh('pool-create', '/dev/stdin', input=pool_xml('rbdright'))
-    if 'failed to set RADOS option: auth_supported' in created.stderr:
-        # libvirt's rbd storage pool driver (12.8 on forky) still sets auth_supported, which Ceph
-        # 20.2.4's librados no longer has: no rbd pool opens, whatever the secret. QEMU's rbd
-        # driver, which Nova's disks use, sets auth_client_required and is not affected.
-        pytest.xfail("libvirt's rbd storage pools cannot open with this librados (auth_supported was "
-                     "removed in Ceph 20.2.4): the secret cannot be proven through a storage pool here")
+    xfail_if_rbd_pools_cannot_open(created.stderr)
     assert created.returncode == 0, created.stderr
     try:
         volumes = libvirt.virsh('vol-list', 'rbdright')

@@ -8,6 +8,7 @@ import os
 
 import pytest
 import testinfra.utils.ansible_runner
+from known_defects import xfail_if_rbd_pools_cannot_open
 
 # Each lab cluster's monitor port on loopback (tests/lab/ceph-mini-cluster.sh, inventories/lab).
 PORTS = {'ceph': 3300, 'dr': 3301}
@@ -27,11 +28,7 @@ def libvirt_opens():
                "<secret uuid='%s'/></auth></source></pool>" % (pool, PORTS[cluster], secret))
         try:
             started = compute.run('echo "%s" | virsh -c qemu:///system pool-create /dev/stdin' % xml)
-            if 'failed to set RADOS option: auth_supported' in started.stderr:
-                # forky: libvirt 12.8's rbd storage pool driver sets auth_supported, which Ceph
-                # 20.2.4's librados no longer has. QEMU's rbd driver (Nova's disks) is not affected.
-                pytest.xfail("libvirt's rbd storage pools cannot open with this librados (auth_supported "
-                             "was removed in Ceph 20.2.4): the secret cannot be proven through a pool here")
+            xfail_if_rbd_pools_cannot_open(started.stderr)
             assert started.rc == 0, started.stderr
             assert 'verify-disk' in compute.check_output('virsh -c qemu:///system vol-list verify-rbd')
         finally:
