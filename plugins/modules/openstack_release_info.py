@@ -86,6 +86,11 @@ python:
   returned: always
   type: str
   sample: /usr/bin/python3
+node:
+  description: The node's host name, as the warning names it.
+  returned: always
+  type: str
+  sample: compute-7
 '''
 
 import platform
@@ -123,15 +128,16 @@ def main():
         argument_spec=dict(services=dict(type='list', elements='str', required=True,
                                          choices=sorted(OPENSTACK_DISTRIBUTIONS))),
         supports_check_mode=True)
+    node = platform.node()
     services = {}
     for service in module.params['services']:
         services[service] = facts = service_facts(service, installed_version(OPENSTACK_DISTRIBUTIONS[service]))
         if facts['known'] is False:
             module.warn('%s runs %s %s, a release this collection does not know: it knows %s and is tested on %s. '
                         'Check the support matrix before relying on it.'
-                        % (platform.node(), service.capitalize(), facts['version'], openstack_known_range(service),
+                        % (node, service.capitalize(), facts['version'], openstack_known_range(service),
                            OPENSTACK_TESTED))
-    module.exit_json(changed=False, services=services, python=sys.executable)
+    module.exit_json(changed=False, services=services, python=sys.executable, node=node)
 
 
 if __name__ == '__main__':

@@ -54,7 +54,7 @@ def test_a_service_this_python_cannot_see_is_not_found_without_a_warning(install
     assert not failed and not result['warnings']
     assert result['services']['glance'] == dict(found=False, version=None, series=None, known=None)
     assert result['services']['cinder']['series'] == '2025.1'
-    assert result['python']
+    assert result['python'] and result['node']
 
 
 def test_unknown_service_names_the_parameter(run):
