@@ -20,10 +20,10 @@ description:
     Cinder 21 to 29 and Nova 26 to 34, that is OpenStack Zed to 2026.2; docs/support-matrix.md says which
     were run in the lab.
   - For a version outside those, the module warns, naming the node, the service and the version;
-    RV(services.<service>.known) is then V(false).
+    that service's C(known) in RV(services) is then V(false).
   - A service that this Python cannot see (not installed here, or installed in a virtualenv or a
-    container of its own, as OpenStack-Ansible and kolla-ansible do) is reported with
-    RV(services.<service>.found) V(false) and no warning.
+    container of its own, as OpenStack-Ansible and kolla-ansible do) has C(found) V(false) in RV(services),
+    and no warning.
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 attributes:
