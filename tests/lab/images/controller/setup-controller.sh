@@ -52,8 +52,11 @@ systemctl enable cinder-api cinder-scheduler cinder-volume cinder-backup >/dev/n
 # Neutron's migrations cannot run on sqlite (ALTER of constraints), so these three use MariaDB,
 # on loopback, started here only for the database set-up. The lab's database password is not a
 # secret of the collection's: nothing of Ceph is in these databases.
-mysqld_safe --skip-networking=0 --bind-address=127.0.0.1 >/dev/null 2>&1 &
-for i in $(seq 60); do mysqladmin ping >/dev/null 2>&1 && break; sleep 1; done
+mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+mysqld_safe --bind-address=127.0.0.1 >/var/tmp/mysqld-build.log 2>&1 &
+for i in $(seq 180); do mysqladmin ping >/dev/null 2>&1 && break; sleep 1; done
+mysqladmin ping >/dev/null 2>&1 || { echo "MariaDB did not start:" >&2; tail -20 /var/tmp/mysqld-build.log /var/log/mysql/error.log >&2; exit 1; }
+rm -f /var/tmp/mysqld-build.log
 mysql <<'SQL'
 CREATE DATABASE nova_api; CREATE DATABASE nova; CREATE DATABASE nova_cell0;
 CREATE DATABASE placement; CREATE DATABASE neutron;
@@ -84,8 +87,9 @@ crudini --set $n DEFAULT notify_nova_on_port_status_changes false
 crudini --set $n DEFAULT notify_nova_on_port_data_changes false
 crudini --set $n DEFAULT transport_url rabbit://guest:guest@127.0.0.1:5672/
 su -s /bin/sh neutron -c "neutron-db-manage --config-file $n --config-file /etc/neutron/plugins/ml2/ml2_conf.ini upgrade heads" >/dev/null
+# Its init script is named neutron-api but reads /etc/default/neutron-server.
 echo 'DAEMON_ARGS="--http-socket 127.0.0.1:9696 --ini /etc/neutron/neutron-api-uwsgi.ini --processes 1"' \
-  > /etc/default/neutron-api
+  > /etc/default/neutron-server
 
 # Nova's control plane without Keystone. nova-api: noauth2 ("X-Auth-Token: admin:admin" is the
 # admin) with the pre-2023 policy defaults, which let an admin context without roles through.
@@ -106,4 +110,5 @@ echo 'DAEMON_ARGS="--http-socket 127.0.0.1:8774 --ini /etc/nova/nova-api-uwsgi.i
   > /etc/default/nova-api
 mysqladmin shutdown
 systemctl enable placement-api neutron-api nova-api nova-conductor nova-scheduler >/dev/null 2>&1
-systemctl disable neutron-rpc-server >/dev/null 2>&1 || true
+# Not needed, and they would listen on every address: the RPC server (agents) and Nova's metadata API.
+systemctl disable neutron-rpc-server nova-api-metadata >/dev/null 2>&1 || true
