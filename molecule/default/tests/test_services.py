@@ -114,7 +114,12 @@ NOVA_LOAD = ("import sys, nova.conf; c = nova.conf.CONF; c(['--config-file', sys
 
 
 def nova_validate(compute, path):
-    names = compute.run('oslo-config-validator --input-file %s %s'
+    # The lab's services reach each other with keystoneauth's admin_token plugin (tests/lab/images/
+    # common/nova-client.sh): its endpoint and token options are loaded with the plugin, so Nova's
+    # sample configuration, which the validator reads, does not list them. They are left out of the
+    # names check; everything else in the file, the collection's options included, is checked.
+    compute.check_output("grep -v -E '^(endpoint|token) = ' %s > %s.names" % (path, path))
+    names = compute.run('oslo-config-validator --input-file %s.names %s'
                         % (path, ' '.join('--namespace ' + n for n in NOVA_NAMESPACES)))
     values = compute.run('python3 -c "%s" %s' % (NOVA_LOAD, path))
     return names, values
