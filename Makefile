@@ -157,7 +157,8 @@ lab-deps:
 
 lab-images: venv collection lab-deps
 	@mkdir -p $(BUILD)
-	@start=$$(date +%s); tests/lab/build-images.sh $(LAB_SUITE) > $(LAB_ENV).new && mv $(LAB_ENV).new $(LAB_ENV); \
+	@start=$$(date +%s); tests/lab/build-images.sh $(LAB_SUITE) > $(LAB_ENV).new && mv $(LAB_ENV).new $(LAB_ENV) || \
+	{ rm -f $(LAB_ENV).new; echo "lab images: the build failed after $$(( $$(date +%s) - start )) s" >&2; exit 1; }; \
 	echo "lab images ready in $$(( $$(date +%s) - start )) s:"; cat $(LAB_ENV)
 
 lab-up: lab-images

@@ -51,7 +51,10 @@ echo "LAB_BASE_IMAGE=$base_tag"
 for role in "${roles[@]}"; do
   dir=$images/$role
   [ -f "$dir/Dockerfile" ] || { echo "build-images: no recipe $dir/Dockerfile" >&2; exit 2; }
-  tag="osc-lab/$role:$suite-$( (echo "$base_tag"; find "$dir" -type f | sort | xargs cat) | hash_of)"
+  # Files of images/common/ that the recipe names are part of its context and of its hash.
+  common=()
+  for f in "$images"/common/*; do grep -qF "$(basename "$f")" "$dir/Dockerfile" && common+=("$f"); done
+  tag="osc-lab/$role:$suite-$( (echo "$base_tag"; find "$dir" -type f | sort | xargs cat; cat "${common[@]}" </dev/null) | hash_of)"
   if ! exists "$tag"; then
     echo "build-images: building $tag" >&2
     # The build context is the recipe plus host-ca.pem, the CA bundle this host trusts for
@@ -59,6 +62,7 @@ for role in "${roles[@]}"; do
     # does, behind an inspecting proxy too. It is not part of the recipe's hash.
     context=$(mktemp -d /var/tmp/osc-lab-context.XXXXXX)
     cp -a "$dir/." "$context/"
+    [ ${#common[@]} -eq 0 ] || cp "${common[@]}" "$context/"
     ca=${PIP_CERT:-${REQUESTS_CA_BUNDLE:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}}
     if [ -f "$ca" ]; then cp "$ca" "$context/host-ca.pem"; else : > "$context/host-ca.pem"; fi
     docker build --network host --build-arg "BASE=$base_tag" --build-arg "SUITE=$suite" -t "$tag" "$context" >&2 ||

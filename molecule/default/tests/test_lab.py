@@ -35,7 +35,8 @@ def test_ceph_is_healthy():
 
 def test_openstack_services_run_on_the_controller():
     controller = host('osc-lab-controller')
-    for unit in ('glance-api', 'cinder-api', 'cinder-scheduler', 'cinder-volume', 'cinder-backup', 'rabbitmq-server'):
+    for unit in ('glance-api', 'cinder-api', 'cinder-scheduler', 'cinder-volume', 'cinder-backup', 'rabbitmq-server',
+                 'mariadb', 'nova-api', 'nova-conductor', 'nova-scheduler', 'placement-api', 'neutron-api'):
         assert controller.service(unit).is_running, unit
     for process, conf_dir in (('glance-api', '/etc/glance/'), ('cinder-volume', '/etc/cinder/')):
         # By process name only: 'pgrep -f' through 'sh -c' matches its own shell and can never fail.
@@ -56,6 +57,31 @@ def test_openstack_apis_answer():
     assert state.get('cinder-scheduler') == 'up' and state.get('cinder-backup') == 'up', state
     # cinder-volume has registered; its packaged LVM backend stays down until Ceph is wired in.
     assert 'cinder-volume' in state, state
+
+
+def test_nova_compute_registers_with_nova_and_placement():
+    # The lab's Nova and Placement run with noauth2: this token is their administrator.
+    controller = host('osc-lab-controller')
+    assert host('osc-lab-compute').service('nova-compute').is_running
+    services = json.loads(controller.check_output(
+        "curl -sf -H 'X-Auth-Token: admin:admin' http://127.0.0.1:8774/v2.1/os-services"))['services']
+    state = dict(((s['binary'], s['host']), s['state']) for s in services)
+    assert state.get(('nova-compute', 'osc-lab-compute')) == 'up', state
+    assert state.get(('nova-conductor', 'osc-lab-controller')) == 'up', state
+    providers = json.loads(controller.check_output(
+        "curl -sf -H 'X-Auth-Token: admin:admin' http://127.0.0.1:8778/resource_providers"))['resource_providers']
+    assert 'osc-lab-compute' in [p['name'] for p in providers], providers
+
+
+def test_the_lab_listens_on_loopback_only():
+    # The containers share the host's network: only sockets of the container's own processes (those
+    # ss can name from inside it) are the lab's.
+    for name in ('osc-lab-ceph', 'osc-lab-controller', 'osc-lab-compute'):
+        listening = [line.split() for line in host(name).check_output('ss -Hltnp').splitlines() if 'users:' in line]
+        # The controller's APIs listen; libvirtd and nova-compute on the compute node do not.
+        assert listening or name != 'osc-lab-controller', name
+        exposed = [(fields[3], fields[-1]) for fields in listening if not fields[3].startswith(('127.', '[::1]'))]
+        assert not exposed, (name, exposed)
 
 
 def test_libvirt_answers_on_the_compute_node():
