@@ -3,6 +3,7 @@
 # loopback without Keystone, and runs guests with QEMU's TCG (no KVM is asked for).
 set -e
 c=/etc/nova/nova.conf
+# shellcheck source=/dev/null  # tests/lab/images/common/nova-client.sh, copied in by the recipe
 . /usr/share/osc-lab/nova-client.sh
 nova_client_options $c
 crudini --set $c DEFAULT compute_driver libvirt.LibvirtDriver

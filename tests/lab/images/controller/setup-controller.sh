@@ -54,7 +54,7 @@ systemctl enable cinder-api cinder-scheduler cinder-volume cinder-backup >/dev/n
 # secret of the collection's: nothing of Ceph is in these databases.
 mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
 mysqld_safe --bind-address=127.0.0.1 >/var/tmp/mysqld-build.log 2>&1 &
-for i in $(seq 180); do mysqladmin ping >/dev/null 2>&1 && break; sleep 1; done
+for _ in $(seq 180); do mysqladmin ping >/dev/null 2>&1 && break; sleep 1; done
 mysqladmin ping >/dev/null 2>&1 || { echo "MariaDB did not start:" >&2; tail -20 /var/tmp/mysqld-build.log /var/log/mysql/error.log >&2; exit 1; }
 rm -f /var/tmp/mysqld-build.log
 mysql <<'SQL'
@@ -103,6 +103,7 @@ crudini --set $c api_database connection "$db/nova_api"
 crudini --set $c database connection "$db/nova"
 crudini --set $c scheduler discover_hosts_in_cells_interval 10
 crudini --set $c vnc enabled false
+# shellcheck source=/dev/null  # tests/lab/images/common/nova-client.sh, copied in by the recipe
 . /usr/share/osc-lab/nova-client.sh
 nova_client_options $c
 su -s /bin/sh nova -c 'nova-manage api_db sync && nova-manage cell_v2 map_cell0 && nova-manage cell_v2 create_cell --name cell1 && nova-manage db sync' >/dev/null
