@@ -20,8 +20,6 @@ CEPH_TESTED = '16.2, 18.2 and 20.2'
 OPENSTACK_SERIES = ('Zed', '2023.1', '2023.2', '2024.1', '2024.2', '2025.1', '2025.2', '2026.1', '2026.2')
 # Each service's major version in the first series above (Zed): Glance 25.x, Cinder 21.x, Nova 26.x.
 OPENSTACK_FIRST_MAJOR = {'glance': 25, 'cinder': 21, 'nova': 26}
-# The Python distribution each service is installed as (Debian's python3-<name>, RDO's, pip's).
-OPENSTACK_DISTRIBUTIONS = {'glance': 'glance', 'cinder': 'cinder', 'nova': 'nova'}
 OPENSTACK_TESTED = 'Zed, 2025.1 and 2026.1 (Glance 2026.2)'
 
 MAJOR_RE = re.compile(r'^\s*(\d+)(?:[.~+-]|$)')

@@ -26,16 +26,8 @@ description:
     and no warning.
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads, so it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to show.
-  idempotent:
-    support: full
-    description: It never changes anything.
+extends_documentation_fragment:
+  - openstack_ceph.rbd.attributes.read_only
 options:
   services:
     description: The services to read.
@@ -67,7 +59,7 @@ services:
   description: Each service asked for, by name.
   returned: always
   type: dict
-  sample: {nova: {found: true, version: "31.0.0", series: "2025.1", known: true}}
+  sample: {nova: {found: true, version: "31.0.0", series: "2025.1", known: true, summary: "Nova 31.0.0, OpenStack 2025.1"}}
   contains:
     found:
       description: Whether this Python sees the service installed.
@@ -81,6 +73,12 @@ services:
     known:
       description: Whether the collection knows that release; null when the service was not found.
       type: bool
+    summary:
+      description:
+        - The reading in words, as the roles' summaries show it; the release, a release the collection does not know,
+          or why it was not read.
+      type: str
+      sample: Nova 31.0.0, OpenStack 2025.1
 python:
   description: The Python interpreter that looked, to explain a service not found.
   returned: always
@@ -98,7 +96,7 @@ import sys
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.releases import (
-    OPENSTACK_DISTRIBUTIONS, OPENSTACK_TESTED, openstack_known_range, openstack_series)
+    OPENSTACK_FIRST_MAJOR, OPENSTACK_TESTED, openstack_known_range, openstack_series)
 
 try:
     from importlib import metadata
@@ -116,22 +114,29 @@ def installed_version(distribution):
         return None
 
 
-def service_facts(service, version):
+def service_facts(service, version, python, node):
+    """What the module returns for one service, with the words a role's summary shows."""
+    name = service.capitalize()
     if version is None:
-        return dict(found=False, version=None, series=None, known=None)
+        return dict(found=False, version=None, series=None, known=None,
+                    summary='%s release not read: %s on %s does not see %s installed' % (name, python, node, service))
     series = openstack_series(service, version)
-    return dict(found=True, version=version, series=series, known=series is not None)
+    release = 'OpenStack %s' % series if series else 'a release this collection does not know'
+    return dict(found=True, version=version, series=series, known=series is not None,
+                summary='%s %s, %s' % (name, version, release))
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(services=dict(type='list', elements='str', required=True,
-                                         choices=sorted(OPENSTACK_DISTRIBUTIONS))),
+                                         choices=sorted(OPENSTACK_FIRST_MAJOR))),
         supports_check_mode=True)
     node = platform.node()
     services = {}
     for service in module.params['services']:
-        services[service] = facts = service_facts(service, installed_version(OPENSTACK_DISTRIBUTIONS[service]))
+        # Each service is installed as the Python distribution of its own name (Debian's
+        # python3-<name>, RDO's and pip's alike).
+        services[service] = facts = service_facts(service, installed_version(service), sys.executable, node)
         if facts['known'] is False:
             module.warn('%s runs %s %s, a release this collection does not know: it knows %s and is tested on %s. '
                         'Check the support matrix before relying on it.'

@@ -21,16 +21,7 @@ author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 extends_documentation_fragment:
   - openstack_ceph.rbd.ceph_client
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads, so it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to show.
-  idempotent:
-    support: full
-    description: It never changes anything.
+  - openstack_ceph.rbd.attributes.read_only
 options:
   pool:
     description:

@@ -31,7 +31,8 @@ def test_the_suites_releases_are_known(installed, run, fake_cli, service, versio
     installed(**{service: version})
     result, failed = run(openstack_release_info, dict(services=[service]), check=True)
     assert not failed and result['changed'] is False and not result['warnings']
-    assert result['services'] == {service: dict(found=True, version=version, series=series, known=True)}
+    assert result['services'] == {service: dict(found=True, version=version, series=series, known=True,
+                                                summary='%s %s, OpenStack %s' % (service.capitalize(), version, series))}
     assert fake_cli.calls == []
 
 
@@ -42,17 +43,21 @@ def test_a_release_the_collection_does_not_know_is_a_warning_naming_node_service
     installed(nova=version)
     result, failed = run(openstack_release_info, dict(services=['nova']))
     assert not failed
-    assert result['services']['nova'] == dict(found=True, version=version, series=None, known=False)
+    assert result['services']['nova'] == dict(found=True, version=version, series=None, known=False,
+                                              summary='Nova %s, a release this collection does not know' % version)
     warning, = result['warnings']
     assert warning.startswith('compute-7 runs Nova %s, a release this collection does not know' % version)
     assert 'Nova 26 to 34 (OpenStack Zed to 2026.2)' in warning
 
 
-def test_a_service_this_python_cannot_see_is_not_found_without_a_warning(installed, run):
+def test_a_service_this_python_cannot_see_is_not_found_without_a_warning(installed, run, monkeypatch):
+    monkeypatch.setattr(openstack_release_info.platform, 'node', lambda: 'controller-2')
     installed(cinder='26.0.0')
     result, failed = run(openstack_release_info, dict(services=['glance', 'cinder']))
     assert not failed and not result['warnings']
-    assert result['services']['glance'] == dict(found=False, version=None, series=None, known=None)
+    assert result['services']['glance'] == dict(
+        found=False, version=None, series=None, known=None,
+        summary='Glance release not read: %s on controller-2 does not see glance installed' % result['python'])
     assert result['services']['cinder']['series'] == '2025.1'
     assert result['python'] and result['node']
 
