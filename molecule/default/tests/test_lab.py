@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 import testinfra.utils.ansible_runner
+from lab_keystone import auth_header
 
 hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ['MOLECULE_INVENTORY_FILE'])
 
@@ -35,7 +36,7 @@ def test_ceph_is_healthy():
 
 def test_openstack_services_run_on_the_controller():
     controller = host('osc-lab-controller')
-    for unit in ('glance-api', 'cinder-api', 'cinder-scheduler', 'cinder-volume', 'cinder-backup', 'rabbitmq-server',
+    for unit in ('keystone', 'glance-api', 'cinder-api', 'cinder-scheduler', 'cinder-volume', 'cinder-backup', 'rabbitmq-server',
                  'mariadb', 'nova-api', 'nova-conductor', 'nova-scheduler', 'placement-api', 'neutron-api'):
         assert controller.service(unit).is_running, unit
     for process, conf_dir in (('glance-api', '/etc/glance/'), ('cinder-volume', '/etc/cinder/')):
@@ -50,9 +51,12 @@ def test_openstack_apis_answer():
     controller = host('osc-lab-controller')
     glance = json.loads(controller.check_output('curl -sf http://127.0.0.1:9292/versions'))
     assert any(v['id'].startswith('v2') for v in glance['versions'])
-    # The lab's Cinder runs with auth_strategy = noauth: the token is just user:project.
+    # Every API is behind the lab's Keystone: without a token, each answers 401.
+    for url in ('http://127.0.0.1:9292/v2/images', 'http://127.0.0.1:8776/v3/volumes', 'http://127.0.0.1:8774/v2.1/servers',
+                'http://127.0.0.1:8778/resource_providers', 'http://127.0.0.1:9696/v2.0/networks'):
+        assert controller.check_output("curl -s -o /dev/null -w '%%{http_code}' %s" % url) == '401', url
     services = json.loads(controller.check_output(
-        "curl -sf -H 'X-Auth-Token: admin:admin' http://127.0.0.1:8776/v3/os-services"))['services']
+        "curl -sf %s http://127.0.0.1:8776/v3/os-services" % auth_header(controller)))['services']
     state = dict((s['binary'], s['state']) for s in services)
     assert state.get('cinder-scheduler') == 'up' and state.get('cinder-backup') == 'up', state
     # cinder-volume has registered; its packaged LVM backend stays down until Ceph is wired in.
@@ -60,16 +64,15 @@ def test_openstack_apis_answer():
 
 
 def test_nova_compute_registers_with_nova_and_placement():
-    # The lab's Nova and Placement run with noauth2: this token is their administrator.
     controller = host('osc-lab-controller')
     assert host('osc-lab-compute').service('nova-compute').is_running
     services = json.loads(controller.check_output(
-        "curl -sf -H 'X-Auth-Token: admin:admin' http://127.0.0.1:8774/v2.1/os-services"))['services']
+        "curl -sf %s http://127.0.0.1:8774/v2.1/os-services" % auth_header(controller)))['services']
     state = dict(((s['binary'], s['host']), s['state']) for s in services)
     assert state.get(('nova-compute', 'osc-lab-compute')) == 'up', state
     assert state.get(('nova-conductor', 'osc-lab-controller')) == 'up', state
     providers = json.loads(controller.check_output(
-        "curl -sf -H 'X-Auth-Token: admin:admin' http://127.0.0.1:8778/resource_providers"))['resource_providers']
+        "curl -sf %s http://127.0.0.1:8778/resource_providers" % auth_header(controller)))['resource_providers']
     assert 'osc-lab-compute' in [p['name'] for p in providers], providers
 
 

@@ -16,12 +16,11 @@ import testinfra
 import testinfra.utils.ansible_runner
 import yaml
 from cephx_keys import is_cephx_key
+from lab_keystone import auth_header
 
 hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ['MOLECULE_INVENTORY_FILE'])
 GLANCE = 'http://127.0.0.1:9292'
 CINDER = 'http://127.0.0.1:8776/v3'
-# The lab's Cinder runs with auth_strategy = noauth: the token is just user:project.
-CINDER_AUTH = "-H 'X-Auth-Token: admin:admin'"
 ANSIBLE_UUID_NAMESPACE = uuid.UUID('361E6D51-FAEC-444A-9079-341386DA8E2E')
 
 
@@ -29,10 +28,12 @@ def host(name):
     return hosts.get_host(name)
 
 
-def api(method, url, body=None, auth=''):
-    """One JSON request from the controller, where the APIs listen on loopback."""
+def api(method, url, body=None, headers=''):
+    """One JSON request from the controller, where the APIs listen on loopback, with a token of the
+    lab's Keystone."""
+    controller = host('osc-lab-controller')
     data = " -H 'Content-Type: application/json' -d '%s'" % json.dumps(body) if body is not None else ''
-    out = host('osc-lab-controller').check_output("curl -sSf -X %s %s%s '%s'" % (method, auth, data, url))
+    out = controller.check_output("curl -sSf -X %s %s %s%s '%s'" % (method, auth_header(controller), headers, data, url))
     return json.loads(out) if out.strip() else None
 
 
@@ -114,12 +115,7 @@ NOVA_LOAD = ("import sys, nova.conf; c = nova.conf.CONF; c(['--config-file', sys
 
 
 def nova_validate(compute, path):
-    # The lab's services reach each other with keystoneauth's admin_token plugin (tests/lab/images/
-    # common/nova-client.sh): its endpoint and token options are loaded with the plugin, so Nova's
-    # sample configuration, which the validator reads, does not list them. They are left out of the
-    # names check; everything else in the file, the collection's options included, is checked.
-    compute.check_output("grep -v -E '^(endpoint|token) = ' %s > %s.names" % (path, path))
-    names = compute.run('oslo-config-validator --input-file %s.names %s'
+    names = compute.run('oslo-config-validator --input-file %s %s'
                         % (path, ' '.join('--namespace ' + n for n in NOVA_NAMESPACES)))
     values = compute.run('python3 -c "%s" %s' % (NOVA_LOAD, path))
     return names, values
@@ -143,10 +139,11 @@ def upload_image(name, store=None):
     """A raw image uploaded through the real Glance v2 API, to the given store (Glance's multi-store
     header) or the default one."""
     made = api('POST', GLANCE + '/v2/images', {'name': name, 'disk_format': 'raw', 'container_format': 'bare'})
+    controller = host('osc-lab-controller')
     header = " -H 'X-Image-Meta-Store: %s'" % store if store else ''
-    host('osc-lab-controller').check_output(
-        "head -c 16M /dev/urandom | curl -sSf -X PUT -H 'Content-Type: application/octet-stream'%s "
-        "--data-binary @- %s/v2/images/%s/file" % (header, GLANCE, made['id']))
+    controller.check_output(
+        "head -c 16M /dev/urandom | curl -sSf -X PUT %s -H 'Content-Type: application/octet-stream'%s "
+        "--data-binary @- %s/v2/images/%s/file" % (auth_header(controller), header, GLANCE, made['id']))
     return wait_for(lambda: api('GET', GLANCE + '/v2/images/' + made['id']), lambda i: i['status'] != 'saving',
                     what='the image upload')
 
@@ -167,24 +164,23 @@ def dr_image():
 
 def volume_type(backend):
     """The volume type of a Cinder backend, named after it (volume types are the operator's to make)."""
-    types = api('GET', CINDER + '/types', auth=CINDER_AUTH)['volume_types']
+    types = api('GET', CINDER + '/types')['volume_types']
     for t in types:
         if t['name'] == backend:
             return t['name']
-    return api('POST', CINDER + '/types', {'volume_type': {'name': backend, 'extra_specs': {'volume_backend_name': backend}}},
-               auth=CINDER_AUTH)['volume_type']['name']
+    return api('POST', CINDER + '/types', {'volume_type': {'name': backend, 'extra_specs': {'volume_backend_name': backend}}})['volume_type']['name']
 
 
 def create_volume(image, backend, name):
     made = api('POST', CINDER + '/volumes', {'volume': {'size': 1, 'imageRef': image['id'], 'name': name,
-                                                        'volume_type': volume_type(backend)}}, auth=CINDER_AUTH)['volume']
-    return wait_for(lambda: api('GET', CINDER + '/volumes/' + made['id'], auth=CINDER_AUTH)['volume'],
+                                                        'volume_type': volume_type(backend)}})['volume']
+    return wait_for(lambda: api('GET', CINDER + '/volumes/' + made['id'])['volume'],
                     lambda v: v['status'] not in ('creating', 'downloading'), what='the volume')
 
 
 def delete_volume(volume):
-    api('DELETE', CINDER + '/volumes/' + volume['id'], auth=CINDER_AUTH)
-    wait_for(lambda: api('GET', CINDER + '/volumes/detail', auth=CINDER_AUTH)['volumes'],
+    api('DELETE', CINDER + '/volumes/' + volume['id'])
+    wait_for(lambda: api('GET', CINDER + '/volumes/detail')['volumes'],
              lambda vs: volume['id'] not in [v['id'] for v in vs], what='the volume deletion')
 
 
@@ -236,12 +232,11 @@ def test_a_volume_of_the_dr_type_is_a_clone_in_dr(dr_image):
 
 def test_cinder_backup_lands_in_drs_backups_pool(volume):
     def create():
-        made = api('POST', CINDER + '/backups', {'backup': {'volume_id': volume['id'], 'name': 'verify-backup'}},
-                   auth=CINDER_AUTH)['backup']
-        backup = wait_for(lambda: api('GET', CINDER + '/backups/' + made['id'], auth=CINDER_AUTH)['backup'],
+        made = api('POST', CINDER + '/backups', {'backup': {'volume_id': volume['id'], 'name': 'verify-backup'}})['backup']
+        backup = wait_for(lambda: api('GET', CINDER + '/backups/' + made['id'])['backup'],
                           lambda b: b['status'] != 'creating', what='the backup')
         if backup['status'] == 'error':
-            api('DELETE', CINDER + '/backups/' + made['id'], auth=CINDER_AUTH)
+            api('DELETE', CINDER + '/backups/' + made['id'])
         return backup
 
     # cinder-backup announces itself to the scheduler once a minute: right after the converge
@@ -255,8 +250,8 @@ def test_cinder_backup_lands_in_drs_backups_pool(volume):
         names = [i['image'] for i in rbd_json('ls -l backups', 'dr')]
         assert [n for n in names if n.startswith('volume-%s.backup.' % volume['id'])], names
     finally:
-        api('DELETE', CINDER + '/backups/' + backup['id'], auth=CINDER_AUTH)
-        wait_for(lambda: api('GET', CINDER + '/backups/detail', auth=CINDER_AUTH)['backups'],
+        api('DELETE', CINDER + '/backups/' + backup['id'])
+        wait_for(lambda: api('GET', CINDER + '/backups/detail')['backups'],
                  lambda bs: backup['id'] not in [b['id'] for b in bs if b['status'] != 'error'], what='the backup deletion')
 
 
@@ -509,10 +504,9 @@ def test_each_services_release_is_read_and_known():
 
 
 # ---- A server boots from a copy-on-write clone of a Glance image (issue 13) ----
-# The lab's Nova runs without Keystone (noauth2): this token is its administrator. 2.37 is the
-# first microversion that takes "networks": "none" (the lab has no network for guests).
+# 2.37 is the first microversion that takes "networks": "none" (the lab has no network for guests).
 NOVA = 'http://127.0.0.1:8774/v2.1'
-NOVA_AUTH = "-H 'X-Auth-Token: admin:admin' -H 'OpenStack-API-Version: compute 2.37'"
+NOVA_VERSION = "-H 'OpenStack-API-Version: compute 2.37'"
 # A 16 MiB raw disk whose boot sector runs cli; hlt; jmp back: QEMU starts it and the guest idles
 # (a spinning guest would take a core of this 2-core machine). 55 aa marks the sector bootable.
 BOOT_DISK = (r"{ printf '\372\364\353\375'; head -c 506 /dev/zero; printf '\125\252'; "
@@ -522,32 +516,36 @@ FLAVOR = 'lab-tiny'
 
 @pytest.fixture(scope='module')
 def boot_image():
-    made = api('POST', GLANCE + '/v2/images', {'name': 'verify-boot', 'disk_format': 'raw', 'container_format': 'bare'})
-    host('osc-lab-controller').check_output(
-        "%s | curl -sSf -X PUT -H 'Content-Type: application/octet-stream' --data-binary @- %s/v2/images/%s/file"
-        % (BOOT_DISK, GLANCE, made['id']))
+    # os_shutdown_timeout 0: Nova stops the guest at once, without waiting for an operating system
+    # it does not have to shut down.
+    made = api('POST', GLANCE + '/v2/images', {'name': 'verify-boot', 'disk_format': 'raw', 'container_format': 'bare',
+                                               'os_shutdown_timeout': '0'})
+    controller = host('osc-lab-controller')
+    controller.check_output(
+        "%s | curl -sSf -X PUT %s -H 'Content-Type: application/octet-stream' --data-binary @- %s/v2/images/%s/file"
+        % (BOOT_DISK, auth_header(controller), GLANCE, made['id']))
     image = wait_for(lambda: api('GET', GLANCE + '/v2/images/' + made['id']), lambda i: i['status'] != 'saving',
                      what='the image upload')
-    if FLAVOR not in [f['id'] for f in api('GET', NOVA + '/flavors', auth=NOVA_AUTH)['flavors']]:
+    if FLAVOR not in [f['id'] for f in api('GET', NOVA + '/flavors', headers=NOVA_VERSION)['flavors']]:
         api('POST', NOVA + '/flavors', {'flavor': {'id': FLAVOR, 'name': FLAVOR, 'ram': 64, 'vcpus': 1, 'disk': 1}},
-            auth=NOVA_AUTH)
+            headers=NOVA_VERSION)
     yield image
     api('DELETE', GLANCE + '/v2/images/' + image['id'])
 
 
 def server_of(server_id):
-    return api('GET', NOVA + '/servers/' + server_id, auth=NOVA_AUTH)['server']
+    return api('GET', NOVA + '/servers/' + server_id, headers=NOVA_VERSION)['server']
 
 
 def boot(image, name):
     made = api('POST', NOVA + '/servers', {'server': {'name': name, 'imageRef': image['id'], 'flavorRef': FLAVOR,
-                                                      'networks': 'none'}}, auth=NOVA_AUTH)['server']
+                                                      'networks': 'none'}}, headers=NOVA_VERSION)['server']
     return wait_for(lambda: server_of(made['id']), lambda s: s['status'] != 'BUILD', timeout=300, what='the server build')
 
 
 def delete_server(server):
-    api('DELETE', NOVA + '/servers/' + server['id'], auth=NOVA_AUTH)
-    wait_for(lambda: [s['id'] for s in api('GET', NOVA + '/servers', auth=NOVA_AUTH)['servers']],
+    api('DELETE', NOVA + '/servers/' + server['id'], headers=NOVA_VERSION)
+    wait_for(lambda: [s['id'] for s in api('GET', NOVA + '/servers', headers=NOVA_VERSION)['servers']],
              lambda ids: server['id'] not in ids, what='the server deletion')
 
 
@@ -569,19 +567,6 @@ def rbd_disks(compute, instance_name):
 
 def qemu_runs(compute, instance_name):
     return [p for p in compute.process.filter(comm='qemu-system-x86') if 'guest=%s,' % instance_name in p.args]
-
-
-def release_volume(volume):
-    """Delete a volume that was attached to a server deleted since. Nova's detach (at the server's
-    deletion too) asks Cinder to delete the attachment, and Cinder 2025.1 then asks Nova, with a
-    Keystone token, whether the server still uses it (bug 2004555); without Keystone in the lab
-    that call fails (EndpointNotFound) and the volume stays in-use. The lab's administrator resets
-    it, as an operator would after such a failure, and deletes it."""
-    volume = api('GET', CINDER + '/volumes/' + volume['id'], auth=CINDER_AUTH)['volume']
-    if volume['status'] == 'in-use':
-        api('POST', CINDER + '/volumes/%s/action' % volume['id'],
-            {'os-reset_status': {'status': 'available', 'attach_status': 'detached'}}, auth=CINDER_AUTH)
-    delete_volume(volume)
 
 
 def lab_secret():
@@ -607,16 +592,30 @@ def test_a_server_boots_from_a_clone_and_attaches_a_volume_through_the_secret(bo
         # A volume cloned from the same image, attached through Nova: a second rbd disk, same secret.
         volume = create_volume(boot_image, 'ceph', 'verify-attach')
         api('POST', NOVA + '/servers/%s/os-volume_attachments' % server['id'],
-            {'volumeAttachment': {'volumeId': volume['id']}}, auth=NOVA_AUTH)
-        attached = wait_for(lambda: api('GET', CINDER + '/volumes/' + volume['id'], auth=CINDER_AUTH)['volume'],
+            {'volumeAttachment': {'volumeId': volume['id']}}, headers=NOVA_VERSION)
+        attached = wait_for(lambda: api('GET', CINDER + '/volumes/' + volume['id'])['volume'],
                             lambda v: v['status'] not in ('available', 'reserved', 'attaching'), what='the attachment')
         assert attached['status'] == 'in-use', attached
         disks = rbd_disks(compute, name)
         assert disks.get('volumes/volume-%s' % volume['id']) == ('cinder', 'ceph', lab_secret()), disks
+
+        # Detached from the stopped server (a guest without an operating system never releases a
+        # hot-unplugged disk). Nova asks Cinder to delete the attachment with its service token,
+        # which Cinder requires since bug 2004555: the volume is available again, and out of the domain.
+        api('POST', NOVA + '/servers/%s/action' % server['id'], {'os-stop': None}, headers=NOVA_VERSION)
+        stopped = wait_for(lambda: server_of(server['id']), lambda s: s['status'] != 'ACTIVE' and not s['OS-EXT-STS:task_state'],
+                           what='the server stop')
+        assert stopped['status'] == 'SHUTOFF', stopped
+        api('DELETE', NOVA + '/servers/%s/os-volume_attachments/%s' % (server['id'], volume['id']), headers=NOVA_VERSION)
+        detached = wait_for(lambda: api('GET', CINDER + '/volumes/' + volume['id'])['volume'],
+                            lambda v: v['status'] not in ('in-use', 'detaching'), what='the detachment')
+        assert detached['status'] == 'available' and not detached['attachments'], detached
+        disks = rbd_disks(compute, name)
+        assert list(disks) == ['vms/%s_disk' % server['id']], disks
     finally:
         delete_server(server)
         if volume:
-            release_volume(volume)
+            delete_volume(volume)
     # Nothing of the server is left in Ceph or on the compute node, and the image's snapshot has no
     # clone left.
     assert '%s_disk' % server['id'] not in [i['image'] for i in rbd_json('ls -l vms')]
@@ -631,13 +630,20 @@ def test_the_boot_depends_on_the_secret_and_the_collection_puts_it_right(boot_im
     compute.check_output('umask 077; ceph-authtool --gen-print-key > /tmp/wrong.key && '
                          'virsh -c qemu:///system secret-set-value --secret %s --file /tmp/wrong.key && rm -f /tmp/wrong.key'
                          % lab_secret())
-    failed = boot(boot_image, 'verify-wrong-key')
     try:
-        assert failed['status'] == 'ERROR', failed
+        failed = boot(boot_image, 'verify-wrong-key')
+        try:
+            assert failed['status'] == 'ERROR', failed
+        finally:
+            delete_server(failed)
+        # verify.yml names the secret that does not hold the key (and stops there, before its boot check).
+        check = playbook('verify.yml')
+        assert check.returncode != 0, check.stdout[-3000:]
+        assert "libvirt secret %s does not hold client.cinder's key" % lab_secret() in check.stdout, check.stdout[-3000:]
     finally:
-        delete_server(failed)
-    # The collection's libvirt stage finds the wrong value and sets client.cinder's key again.
-    run = playbook('libvirt.yml')
+        # The collection's libvirt stage finds the wrong value and sets client.cinder's key again
+        # (whatever failed above: the tests after this one need the right key).
+        run = playbook('libvirt.yml')
     assert run.returncode == 0, run.stdout[-3000:]
     assert 'changed=1' in run.stdout[run.stdout.rindex('PLAY RECAP'):], run.stdout[-3000:]
     again = boot(boot_image, 'verify-right-key')
@@ -645,3 +651,46 @@ def test_the_boot_depends_on_the_secret_and_the_collection_puts_it_right(boot_im
         assert again['status'] == 'ACTIVE', again.get('fault', again)
     finally:
         delete_server(again)
+
+
+VERIFY_SERVER = 'openstack-ceph-verify-boot'
+
+
+def verify_boot(image, flavor=FLAVOR):
+    """verify.yml with its opt-in boot check, run by the controller's openstack client as the cloud
+    "lab" of its clouds.yaml."""
+    return playbook('verify.yml', '-e', json.dumps({'openstack_ceph_verify_boot': {
+        'image': image['id'], 'flavor': flavor, 'cloud': 'lab', 'host': 'osc-lab-controller', 'timeout': 240}}))
+
+
+def test_verify_playbooks_boot_check_proves_the_clone_and_deletes_its_server(boot_image):
+    check = verify_boot(boot_image)
+    assert check.returncode == 0, check.stdout[-3000:]
+    # Its own word, checked below against Nova's and Ceph's.
+    said = [line for line in check.stdout.splitlines() if 'booted from vms/' in line]
+    assert said and ', a clone of images/%s@snap on cluster ceph' % boot_image['id'] in said[0], check.stdout[-3000:]
+    server_id = said[0].split('Server ')[1].split()[0]
+    assert VERIFY_SERVER not in [s['name'] for s in api('GET', NOVA + '/servers', headers=NOVA_VERSION)['servers']]
+    assert '%s_disk' % server_id not in [i['image'] for i in rbd_json('ls -l vms')]
+    assert rbd_json('children images/%s@snap' % boot_image['id']) == []
+    # Nova's own record: the server the check made and deleted was built from the image.
+    deleted = api('GET', NOVA + '/servers/detail?deleted=true&name=%s' % VERIFY_SERVER, headers=NOVA_VERSION)['servers']
+    assert [(s['id'], s['image']['id']) for s in deleted if s['id'] == server_id] == [(server_id, boot_image['id'])], deleted
+    recap = check.stdout[check.stdout.rindex('PLAY RECAP'):]
+    assert 'failed=0' in recap, recap
+    # A server that goes to ERROR fails the check, and the check still deletes it: 16 vCPUs are within
+    # the project's quota (20) and beyond what the 2-core compute node offers (8, at Nova's default
+    # allocation ratio of 4), so the scheduler finds no host.
+    if 'lab-wide' not in [f['id'] for f in api('GET', NOVA + '/flavors', headers=NOVA_VERSION)['flavors']]:
+        api('POST', NOVA + '/flavors', {'flavor': {'id': 'lab-wide', 'name': 'lab-wide', 'ram': 64, 'vcpus': 16, 'disk': 1}},
+            headers=NOVA_VERSION)
+    failed = verify_boot(boot_image, 'lab-wide')
+    assert failed.returncode != 0, failed.stdout[-3000:]
+    assert 'TASK [Boot a server from the image, without a network]' in failed.stdout and 'booted from' not in failed.stdout
+    deleting = failed.stdout[failed.stdout.index('TASK [Delete the server]'):]
+    assert 'changed: [osc-lab-controller' in deleting.split('PLAY RECAP')[0], deleting[:2000]
+    assert VERIFY_SERVER not in [s['name'] for s in api('GET', NOVA + '/servers', headers=NOVA_VERSION)['servers']]
+    # Bad settings are refused before anything is created, naming the variable.
+    bad = playbook('verify.yml', '-e', json.dumps({'openstack_ceph_verify_boot': {'image': boot_image['id']}}))
+    assert bad.returncode != 0 and 'openstack_ceph_verify_boot needs image and flavor' in bad.stdout, bad.stdout[-2000:]
+    assert 'TASK [Boot a server from the image' not in bad.stdout

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Build-time set-up of the compute node: nova-compute reaches the controller's services on
-# loopback without Keystone, and runs guests with QEMU's TCG (no KVM is asked for).
+# loopback through the controller's Keystone, and runs guests with QEMU's TCG (no KVM is asked for).
 set -e
 c=/etc/nova/nova.conf
-# shellcheck source=/dev/null  # tests/lab/images/common/nova-client.sh, copied in by the recipe
-. /usr/share/osc-lab/nova-client.sh
+# shellcheck source=/dev/null  # tests/lab/images/common/lab-keystone.sh, copied in by the recipe
+. /usr/share/osc-lab/lab-keystone.sh
 nova_client_options $c
 crudini --set $c DEFAULT compute_driver libvirt.LibvirtDriver
 crudini --set $c DEFAULT my_ip 127.0.0.1
