@@ -388,6 +388,34 @@ def test_a_changed_option_restarts_only_its_service():
              what='glance-api after its restart')
 
 
+def test_a_changed_nova_option_restarts_only_nova_compute():
+    """nova_rbd_restart is true in the lab: a changed option in nova.conf restarts nova-compute, and
+    neither libvirtd nor a controller service."""
+    compute, controller = host('osc-lab-compute'), host('osc-lab-controller')
+    others = ((compute, 'libvirtd'), (controller, 'nova-api'), (controller, 'nova-conductor'), (controller, 'glance-api'),
+              (controller, 'cinder-volume'))
+    before = started_at(compute, 'nova-compute'), [started_at(node, unit) for node, unit in others]
+    # rbd_connect_timeout = 5 is Nova's own default: a real change to the file, none to behaviour.
+    extra = json.dumps({'nova_rbd_extra_options': [{'section': 'libvirt', 'option': 'rbd_connect_timeout', 'value': '5'}]})
+    try:
+        changed = playbook('nova.yml', '-e', extra)
+        assert changed.returncode == 0, changed.stdout[-3000:]
+        assert 'RUNNING HANDLER [openstack_ceph.rbd.nova_rbd : Restart nova-compute]' in changed.stdout, changed.stdout[-3000:]
+        restarted = started_at(compute, 'nova-compute')
+        assert restarted != before[0]
+        assert [started_at(node, unit) for node, unit in others] == before[1]
+        again = playbook('nova.yml', '-e', extra)
+        assert again.returncode == 0 and 'RUNNING HANDLER' not in again.stdout, again.stdout[-3000:]
+        assert started_at(compute, 'nova-compute') == restarted
+    finally:
+        # Back to the lab's nova.conf (the option is Nova's default, so the running service is unchanged).
+        compute.run('crudini --del /etc/nova/nova.conf libvirt rbd_connect_timeout')
+    # Leave the lab serving: nova-compute reports to Nova again after its restart.
+    since = compute.check_output('date -u +%Y-%m-%dT%H:%M:%S').strip()
+    wait_for(lambda: [s['updated_at'] or '' for s in api('GET', NOVA + '/os-services?binary=nova-compute')['services']],
+             lambda stamps: stamps and min(stamps) > since, timeout=120, what='nova-compute to report after its restart')
+
+
 def test_external_mode_check_run_changes_nothing():
     # The side effect step's external-mode run, again in check mode: it reads, predicts no change.
     side_effect = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'side_effect.yml')
