@@ -13,6 +13,15 @@ printf '[Service]\nEnvironment=ERL_EPMD_ADDRESS=127.0.0.1\n' > /etc/systemd/syst
 mkdir -p /etc/systemd/system/epmd.socket.d
 printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:4369\n' > /etc/systemd/system/epmd.socket.d/loopback.conf
 
+# The build shares the host's network (the lab's dockerd has no bridge), and the set-up below starts
+# MariaDB and Keystone on loopback: with a lab running, they could not listen, and the set-up would
+# talk to the running lab's instead. Refuse rather.
+for port in 3306 5000; do
+  if python3 -c 'import socket, sys; sys.exit(socket.socket().connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0)' $port; then :; else
+    echo "127.0.0.1:$port is in use (is a lab running? make lab-down): the controller's set-up needs it" >&2; exit 1
+  fi
+done
+
 # MariaDB on loopback, started here only for the databases' set-up. Keystone, Nova, Placement and
 # Neutron use it (Neutron's migrations cannot run on sqlite: ALTER of constraints); Glance and
 # Cinder keep sqlite. The lab's database password is not a secret of the collection's: nothing of
@@ -20,7 +29,7 @@ printf '[Socket]\nListenStream=\nListenStream=127.0.0.1:4369\n' > /etc/systemd/s
 mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
 mysqld_safe --bind-address=127.0.0.1 >/var/tmp/mysqld-build.log 2>&1 &
 for _ in $(seq 180); do mysqladmin ping >/dev/null 2>&1 && break; sleep 1; done
-mysqladmin ping >/dev/null 2>&1 || { echo "MariaDB did not start:" >&2; tail -20 /var/tmp/mysqld-build.log /var/log/mysql/error.log >&2; exit 1; }
+mysqladmin ping >/dev/null 2>&1 || { echo "MariaDB did not start:" >&2; tail -n 20 /var/tmp/mysqld-build.log /var/log/mysql/error.log >&2; exit 1; }
 rm -f /var/tmp/mysqld-build.log
 mysql <<'SQL'
 CREATE DATABASE keystone; CREATE DATABASE nova_api; CREATE DATABASE nova; CREATE DATABASE nova_cell0;
