@@ -20,7 +20,7 @@ export ANSIBLE_NOCOLOR := 1
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: help deps venv debs collection collection-copy test unit units compat integration sanity lint docs demo clean build changelog \
-        lab-deps lab-images lab-up lab-down molecule matrix bench
+        lab-deps lab-images lab-up lab-down lab-clear molecule matrix bench
 
 help:
 	@echo "make test   install what is needed, then run every test: lint, sanity, units, the module tests on"
@@ -175,7 +175,13 @@ lab-down: venv
 # The log is kept for the verify step, which checks that no key appears in this run's output.
 # The run's result and versions go to the support matrix.
 MOLECULE_LOG := $(abspath $(BUILD))/molecule-$(LAB_SUITE).log
-molecule: lab-images
+# A lab left by an earlier run (of any suite) is removed first: the controller image's set-up
+# refuses to build while a lab's MariaDB or Keystone holds loopback's ports, and the scenario's
+# first step would destroy it anyway.
+lab-clear: lab-deps
+	@docker rm -f osc-lab-ceph osc-lab-controller osc-lab-compute >/dev/null 2>&1 || true
+
+molecule: lab-clear lab-images
 	@set -o pipefail; start=$$(date +%s); export OSC_LAB_MOLECULE_LOG=$(MOLECULE_LOG); \
 	($(MOLECULE) test -s $(SCENARIO)) 2>&1 | tee $(MOLECULE_LOG); rc=$$?; \
 	echo "molecule on $(LAB_SUITE): rc $$rc in $$(( $$(date +%s) - start )) s"; \
