@@ -166,5 +166,8 @@ echo 'DAEMON_ARGS="--http-socket 127.0.0.1:8774 --ini /etc/nova/nova-api-uwsgi.i
   > /etc/default/nova-api
 mysqladmin shutdown
 systemctl enable keystone placement-api neutron-api nova-api nova-conductor nova-scheduler >/dev/null 2>&1
+# bookworm's MariaDB package enables socket activation, with systemd listening on *:3306; the
+# service alone binds 127.0.0.1 (Debian's 50-server.cnf).
+systemctl disable mariadb.socket >/dev/null 2>&1 || true
 # Not needed, and they would listen on every address: the RPC server (agents) and Nova's metadata API.
 systemctl disable neutron-rpc-server nova-api-metadata >/dev/null 2>&1 || true
