@@ -97,10 +97,14 @@ def outcome(rc, log):
         names = [full_name(f.split('::')[-1]) for f in failed]
         more = ' and %d more' % (len(names) - 5) if len(names) > 5 else ''
         return 'fail: %s%s' % (', '.join(names[:5]), more)
-    actions = re.findall(r'\b(create|prepare|check|converge|idempotence|side_effect|verify|destroy)\b.*(?:Executing|Starting)',
-                         text)
-    step = ' in molecule %s' % actions[-1] if actions else ''
-    last = [line for line in text.splitlines() if line.strip()][-1:] or ['no output']
+    steps = r'\b(create|prepare|check|converge|idempotence|side_effect|verify|destroy)\b'
+    # The step molecule says failed (the later destroy and cleanup run anyway), else the last one started.
+    actions = re.findall(steps + r': Executed: Failed', text) or re.findall(steps + r'.*(?:Executing|Starting)', text)
+    step = ' in molecule %s' % (actions[0] if 'Executed: Failed' in text and actions else actions[-1]) if actions else ''
+    # Ansible's first error says what failed; else the log's last line.
+    error = re.search(r'^\[ERROR\]: (.+(?:\n(?!\s*$).+)*)', text, re.M)
+    last = ([' '.join(error.group(1).split())] if error
+            else [line for line in text.splitlines() if line.strip()][-1:] or ['no output'])
     return 'fail%s: %s' % (step, last[0][:200])
 
 
