@@ -20,7 +20,7 @@ export ANSIBLE_NOCOLOR := 1
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: help deps venv debs collection collection-copy test unit units compat integration sanity lint docs demo clean build changelog \
-        lab-deps lab-images lab-up lab-down lab-clear molecule matrix bench
+        lab-deps lab-images lab-up lab-down lab-clear molecule matrix bench kolla-venv
 
 help:
 	@echo "make test   install what is needed, then run every test: lint, sanity, units, the module tests on"
@@ -143,6 +143,16 @@ test: deps
 	tests/lab/docker-engine.sh stop; \
 	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$rc
 
+# kolla-ansible in its own venv, pinned to the lab's OpenStack release (requirements-kolla.txt), for
+# the test that runs its config generation on the files playbooks/kolla.yml writes.
+KOLLA_VENV := $(abspath $(BUILD))/kolla-ansible
+$(KOLLA_VENV)/.installed: requirements-kolla.txt
+	@start=$$(date +%s); python3 -m venv $(KOLLA_VENV) && $(KOLLA_VENV)/bin/pip install -q --upgrade pip && \
+	$(KOLLA_VENV)/bin/pip install -q -r requirements-kolla.txt && \
+	echo "kolla-ansible venv: $$(( $$(date +%s) - start )) s" && touch $@
+
+kolla-venv: $(KOLLA_VENV)/.installed
+
 # ---- the local lab: Ceph, controller and compute containers, defined by molecule/default ----
 # One scenario per suite: default (trixie), bookworm and forky share default's playbooks and tests.
 LAB_ENV := $(BUILD)/lab-images-$(LAB_SUITE).env
@@ -181,7 +191,7 @@ MOLECULE_LOG := $(abspath $(BUILD))/molecule-$(LAB_SUITE).log
 lab-clear: lab-deps
 	@docker rm -f osc-lab-ceph osc-lab-controller osc-lab-compute >/dev/null 2>&1 || true
 
-molecule: lab-clear lab-images
+molecule: lab-clear lab-images kolla-venv
 	@set -o pipefail; start=$$(date +%s); export OSC_LAB_MOLECULE_LOG=$(MOLECULE_LOG); \
 	($(MOLECULE) test -s $(SCENARIO)) 2>&1 | tee $(MOLECULE_LOG); rc=$$?; \
 	echo "molecule on $(LAB_SUITE): rc $$rc in $$(( $$(date +%s) - start )) s"; \

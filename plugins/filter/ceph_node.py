@@ -38,7 +38,11 @@ options:
     type: str
     required: true
   kinds:
-    description: What the node runs, among V(glance), V(cinder_volume), V(cinder_backup) and V(nova_compute).
+    description:
+      - What the node runs, among V(glance), V(cinder_volume), V(cinder_backup) and V(nova_compute).
+      - V(deploy), alone, is a deployment tool's host that writes the Ceph files of every service for every
+        node (kolla-ansible's deploy host, P(openstack_ceph.rbd.kolla_config#filter)). It is given every cluster
+        a service uses, every key a service uses, every libvirt secret and every compute host's Nova setting.
     type: list
     elements: str
     required: true
@@ -75,21 +79,28 @@ _value:
       being C(/etc/ceph/<cluster>.<entity>.keyring) (M(openstack_ceph.rbd.ceph_keyring) items, less owner).
       C(secrets), on a compute node, V({cluster, entity, uuid, key}). C(nova), the node's Nova setting from
       the model, or V(None).
+    - >-
+      For the V(deploy) kind: C(keyrings) are empty; C(clusters) are all the clusters the services use; C(secrets)
+      are all of them, and C(nova) is every compute host's setting, by host; C(keys) is V({cluster: {entity: key}})
+      of every user the services use.
   type: dict
 '''
 
 from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_model import _fail, _unique, refuse_shared_keyrings
 
 NODE_KINDS = ('glance', 'cinder_volume', 'cinder_backup', 'nova_compute')
+DEPLOY = 'deploy'
 
 
 def ceph_node(model, host, kinds, confs, keys, allow_pending=False):
     """What one node is given: the clusters' client configurations, its keyrings by service and its libvirt
     secrets, with their keys. A key that is missing fails, naming where it should come from, unless
     allow_pending (a check run, in which ceph_users has not created the user yet)."""
-    unknown = [k for k in kinds if k not in NODE_KINDS]
+    unknown = [k for k in kinds if k not in NODE_KINDS + (DEPLOY,)]
     if unknown:
-        _fail('ceph_node: unknown node kinds %s; the kinds are %s.' % (', '.join(unknown), ', '.join(NODE_KINDS)))
+        _fail('ceph_node: unknown node kinds %s; the kinds are %s.' % (', '.join(unknown), ', '.join(NODE_KINDS + (DEPLOY,))))
+    if DEPLOY in kinds and len(kinds) > 1:
+        _fail('ceph_node: the kind %s goes alone, not with %s.' % (DEPLOY, ', '.join(k for k in kinds if k != DEPLOY)))
     clusters = model['clusters']
 
     def keyed(cluster, entity):
@@ -102,8 +113,33 @@ def ceph_node(model, host, kinds, confs, keys, allow_pending=False):
                   % (entity, cluster))
         return key
 
+    def node_clusters(names):
+        out = []
+        for name in names:
+            cluster = clusters[name]
+            if cluster['mode'] == 'external':
+                conf = '[global]\nfsid = %s\nmon_host = %s\n' % (cluster['fsid'], cluster['mon_host'])
+            else:
+                conf = confs.get(name)
+                if conf is None:
+                    _fail('ceph_node: the client configuration of managed cluster %r was not read.' % name)
+            out.append({'name': name, 'fsid': cluster['fsid'], 'conf': conf})
+        return out
+
     keyrings = dict((kind, []) for kind in NODE_KINDS)
     used = []
+    if DEPLOY in kinds:
+        pairs = [(k['cluster'], k['entity']) for kind in NODE_KINDS[:3] for k in model['keyrings'][kind]]
+        pairs += [(k['cluster'], k['entity']) for host_keyrings in model['keyrings']['nova_compute'].values()
+                  for k in host_keyrings]
+        pairs += [(s['cluster'], s['entity']) for s in model['secrets']]
+        deploy_keys = {}
+        for cluster, entity in _unique(pairs):
+            deploy_keys.setdefault(cluster, {})[entity] = keyed(cluster, entity)
+        secrets = [{'cluster': s['cluster'], 'entity': s['entity'], 'uuid': s['uuid'],
+                    'key': deploy_keys[s['cluster']][s['entity']]} for s in model['secrets']]
+        return {'clusters': node_clusters(_unique(c for c, _ in pairs)), 'keyrings': keyrings, 'secrets': secrets,
+                'nova': dict(model['nova']), 'keys': deploy_keys}
     for kind in kinds:
         wanted = model['keyrings'][kind]
         if kind == 'nova_compute':
@@ -116,17 +152,7 @@ def ceph_node(model, host, kinds, confs, keys, allow_pending=False):
     if 'nova_compute' in kinds:
         secrets = [{'cluster': s['cluster'], 'entity': s['entity'], 'uuid': s['uuid'],
                     'key': keyed(s['cluster'], s['entity'])} for s in model['secrets'] if host in s['hosts']]
-    node_clusters = []
-    for name in _unique(used):
-        cluster = clusters[name]
-        if cluster['mode'] == 'external':
-            conf = '[global]\nfsid = %s\nmon_host = %s\n' % (cluster['fsid'], cluster['mon_host'])
-        else:
-            conf = confs.get(name)
-            if conf is None:
-                _fail('ceph_node: the client configuration of managed cluster %r was not read.' % name)
-        node_clusters.append({'name': name, 'fsid': cluster['fsid'], 'conf': conf})
-    return {'clusters': node_clusters, 'keyrings': keyrings, 'secrets': secrets,
+    return {'clusters': node_clusters(_unique(used)), 'keyrings': keyrings, 'secrets': secrets,
             'nova': model['nova'].get(host) if 'nova_compute' in kinds else None}
 
 

@@ -122,3 +122,24 @@ def test_the_model_refuses_a_host_in_the_cinder_and_nova_groups_with_one_user_be
     assert ceph_model(copy.deepcopy(declaration), groups=groups)['nova']['compute2']['cluster'] == 'dr'
     with pytest.raises(AnsibleFilterError, match=r'node_groups must map the kinds'):
         ceph_model(dict(copy.deepcopy(TWO), node_groups={'compute': 'x'}), groups=groups)
+
+
+def test_a_deploy_host_gets_every_cluster_key_secret_and_nova_setting():
+    model = two()
+    node = ceph_node(model, 'deploy1', ['deploy'], {'ceph': CONF, 'dr': CONF_DR}, KEYS)
+    assert [c['name'] for c in node['clusters']] == ['ceph', 'dr']
+    # Every user some service uses, on the cluster it uses it on: client.cinder-backup only on dr.
+    assert node['keys'] == {'ceph': {'client.glance': 'KG', 'client.cinder': 'KC'},
+                            'dr': {'client.glance': 'DG', 'client.cinder': 'DC', 'client.cinder-backup': 'DB'}}
+    assert sorted((s['cluster'], s['key']) for s in node['secrets']) == [('ceph', 'KC'), ('dr', 'DC')]
+    assert set(node['nova']) == {'compute1', 'compute2'}
+    assert all(v == [] for v in node['keyrings'].values())
+
+
+def test_the_deploy_kind_goes_alone_and_a_missing_key_still_fails():
+    with pytest.raises(AnsibleFilterError, match='the kind deploy goes alone, not with glance'):
+        ceph_node(two(), 'd', ['deploy', 'glance'], {'ceph': CONF, 'dr': CONF_DR}, KEYS)
+    keys = copy.deepcopy(KEYS)
+    del keys['dr']['client.cinder-backup']
+    with pytest.raises(AnsibleFilterError, match="client.cinder-backup does not exist on cluster 'dr'"):
+        ceph_node(two(), 'd', ['deploy'], {'ceph': CONF, 'dr': CONF_DR}, keys)
