@@ -12,7 +12,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 
 import pytest
 import testinfra.utils.ansible_runner
