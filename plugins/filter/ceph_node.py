@@ -156,6 +156,26 @@ def ceph_node(model, host, kinds, confs, keys, allow_pending=False):
             'nova': model['nova'].get(host) if 'nova_compute' in kinds else None}
 
 
+def plain_conf(text):
+    """A client configuration without the tab indentation ceph config generate-minimal-conf writes, which
+    deployment tools' INI merges keep."""
+    return ''.join(line.strip() + '\n' for line in text.splitlines() if line.strip())
+
+
+def one_nova_setting(settings, why):
+    """The one Nova setting all compute hosts share, and None; or None and a message naming the hosts of each
+    setting (why: the reason the deployment tool needs one)."""
+    keys = ('cluster', 'pool', 'user', 'secret_uuid')
+    distinct = _unique(dict((k, v[k]) for k in keys) for v in settings.values())
+    if len(distinct) <= 1:
+        return (list(settings.values())[0] if settings else None), None
+    hosts_of = ['%s (pool %s of cluster %s as client.%s)' % (
+        ', '.join(sorted(h for h, v in settings.items() if all(v[k] == d[k] for k in keys))),
+        d['pool'], d['cluster'], d['user']) for d in distinct]
+    return None, ('Nova: the compute hosts have different settings: %s. %s, so no Nova file or variable is written.'
+                  % ('; '.join(hosts_of), why))
+
+
 class FilterModule(object):
     def filters(self):
         return {'ceph_node': ceph_node}

@@ -66,11 +66,7 @@ _value:
 '''
 
 from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_model import _fail, _unique
-
-
-def _plain_conf(text):
-    """ceph config generate-minimal-conf indents its options with tabs, which kolla-ansible's INI merge keeps."""
-    return ''.join(line.strip() + '\n' for line in text.splitlines() if line.strip())
+from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_node import one_nova_setting, plain_conf
 
 
 def _keyring(config_dir, subdir, cluster, user):
@@ -81,7 +77,7 @@ def kolla_config(model, node, config_dir):
     if not isinstance(node, dict) or 'keys' not in node:
         _fail('kolla_config: node must be the deploy host\'s inputs, from ceph_node with the kinds [deploy].')
     config_dir = config_dir.rstrip('/')
-    confs = dict((c['name'], _plain_conf(c['conf'])) for c in node['clusters'])
+    confs = dict((c['name'], plain_conf(c['conf'])) for c in node['clusters'])
     keys = node['keys']
     out = {'dirs': [], 'confs': [], 'keyrings': [], 'vars': {}, 'services': [], 'cannot': [], 'notes': []}
 
@@ -136,18 +132,9 @@ def kolla_config(model, node, config_dir):
                             'in globals.yml.')
 
     settings = node['nova']
-    distinct = _unique(dict((k, v[k]) for k in ('cluster', 'pool', 'user', 'secret_uuid')) for v in settings.values())
-    nova = None
-    if len(distinct) > 1:
-        hosts_of = ['%s (%s)' % (', '.join(sorted(h for h, v in settings.items()
-                                                  if all(v[k] == d[k] for k in d))),
-                                 'pool %s of cluster %s as client.%s' % (d['pool'], d['cluster'], d['user']))
-                    for d in distinct]
-        out['cannot'].append('Nova: the compute hosts have different settings: %s. kolla-ansible takes one '
-                             'nova_cell_ceph_backend for every host from globals.d, so no Nova file or variable is '
-                             'written.' % '; '.join(hosts_of))
-    elif distinct:
-        nova = list(settings.values())[0]
+    nova, differ = one_nova_setting(settings, 'kolla-ansible takes one nova_cell_ceph_backend for every host from globals.d')
+    if differ:
+        out['cannot'].append(differ)
     if nova is not None:
         volumes = [b for b in backends if b['cluster'] == nova['cluster']]
         if backends and not volumes:
