@@ -162,6 +162,15 @@ def plain_conf(text):
     return ''.join(line.strip() + '\n' for line in text.splitlines() if line.strip())
 
 
+def deploy_inputs(node, caller):
+    """A deploy host's inputs (the kind deploy) as a deployment tool's filter uses them: the clusters'
+    configurations without tabs, the keys, and the libvirt secrets' UUIDs by (cluster, entity)."""
+    if not isinstance(node, dict) or 'keys' not in node:
+        _fail('%s: node must be the deploy host\'s inputs, from ceph_node with the kinds [deploy].' % caller)
+    return (dict((c['name'], plain_conf(c['conf'])) for c in node['clusters']), node['keys'],
+            dict(((s['cluster'], s['entity']), s['uuid']) for s in node['secrets']))
+
+
 def one_nova_setting(settings, why):
     """The one Nova setting all compute hosts share, and None; or None and a message naming the hosts of each
     setting (why: the reason the deployment tool needs one)."""

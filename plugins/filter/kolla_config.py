@@ -65,8 +65,8 @@ _value:
   type: dict
 '''
 
-from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_model import _fail, _unique
-from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_node import one_nova_setting, plain_conf
+from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_model import _unique
+from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_node import deploy_inputs, one_nova_setting
 
 
 def _keyring(config_dir, subdir, cluster, user):
@@ -74,11 +74,8 @@ def _keyring(config_dir, subdir, cluster, user):
 
 
 def kolla_config(model, node, config_dir):
-    if not isinstance(node, dict) or 'keys' not in node:
-        _fail('kolla_config: node must be the deploy host\'s inputs, from ceph_node with the kinds [deploy].')
     config_dir = config_dir.rstrip('/')
-    confs = dict((c['name'], plain_conf(c['conf'])) for c in node['clusters'])
-    keys = node['keys']
+    confs, keys, uuid_of = deploy_inputs(node, 'kolla_config')
     out = {'dirs': [], 'confs': [], 'keyrings': [], 'vars': {}, 'services': [], 'cannot': [], 'notes': []}
 
     def add_files(subdir, clusters, users, conf_subdir=None):
@@ -144,7 +141,6 @@ def kolla_config(model, node, config_dir):
                 'written.' % nova['cluster'])
             nova = None
     if nova is not None:
-        uuid_of = dict(((s['cluster'], s['entity']), s['uuid']) for s in node['secrets'])
         volume = volumes[0] if volumes else None
         users = [(nova['cluster'], nova['user'])] + ([(nova['cluster'], volume['user'])] if volume else [])
         add_files('nova', [nova['cluster']], _unique(users))

@@ -63,8 +63,8 @@ _value:
   type: dict
 '''
 
-from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_model import _fail, _unique
-from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_node import one_nova_setting, plain_conf
+from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_model import _unique
+from ansible_collections.openstack_ceph.rbd.plugins.filter.ceph_node import deploy_inputs, one_nova_setting
 
 RBD_DRIVER = 'cinder.volume.drivers.rbd.RBDDriver'
 CEPH_BACKUP_DRIVER = 'cinder.backup.drivers.ceph.CephBackupDriver'
@@ -76,12 +76,8 @@ def _set(values):
 
 
 def osa_config(model, node, keyrings_dir):
-    if not isinstance(node, dict) or 'keys' not in node:
-        _fail('osa_config: node must be the deploy host\'s inputs, from ceph_node with the kinds [deploy].')
     keyrings_dir = keyrings_dir.rstrip('/')
-    confs = dict((c['name'], plain_conf(c['conf'])) for c in node['clusters'])
-    keys = node['keys']
-    uuid_of = dict(((s['cluster'], s['entity']), s['uuid']) for s in node['secrets'])
+    confs, keys, uuid_of = deploy_inputs(node, 'osa_config')
     out = {'dirs': [keyrings_dir], 'confs': [], 'keyrings': [], 'vars': {}, 'services': [], 'cannot': [], 'notes': []}
     variables = out['vars']
 
