@@ -134,6 +134,14 @@ def test_osa_user_variables_name_the_collections_secrets_pools_and_users(osa):
     assert 'cinder_service_backup_driver' not in variables
 
 
+def test_osa_playbook_without_a_deploy_host_fails_naming_the_group():
+    refused = run(['ansible-playbook', '-i', os.path.join(ROOT, 'inventories', 'lab'),
+                   os.path.join(ROOT, 'playbooks', 'osa.yml')])
+    assert refused.returncode != 0
+    assert 'No host of the inventory is in group osa_deploy (openstack_ceph_group_osa_deploy names it)' in refused.stdout, \
+        refused.stdout[-3000:]
+
+
 def test_no_key_in_any_output_of_the_osa_playbook(osa):
     with open(os.path.join(osa['config'], 'user_variables_openstack_ceph_rbd.yml')) as f:
         outputs = [osa['checked'].stdout, osa['written'].stdout, osa['again'].stdout, f.read()]
