@@ -138,7 +138,7 @@ def ceph_node(model, host, kinds, confs, keys, allow_pending=False):
             deploy_keys.setdefault(cluster, {})[entity] = keyed(cluster, entity)
         secrets = [{'cluster': s['cluster'], 'entity': s['entity'], 'uuid': s['uuid'],
                     'key': deploy_keys[s['cluster']][s['entity']]} for s in model['secrets']]
-        return {'clusters': node_clusters(_unique(c for c, _ in pairs)), 'keyrings': keyrings, 'secrets': secrets,
+        return {'clusters': node_clusters(_unique(pair[0] for pair in pairs)), 'keyrings': keyrings, 'secrets': secrets,
                 'nova': dict(model['nova']), 'keys': deploy_keys}
     for kind in kinds:
         wanted = model['keyrings'][kind]

@@ -118,7 +118,7 @@ def kolla_config(model, node, config_dir):
     if backup:
         # kolla-ansible's cinder-backup reads the keyring of every Cinder backend as well as its own.
         pairs = [(b['cluster'], b['user']) for b in backends] + [(backup['cluster'], backup['user'])]
-        add_files('cinder/cinder-backup', _unique(c for c, _ in pairs), _unique(pairs), conf_subdir='cinder')
+        add_files('cinder/cinder-backup', _unique(pair[0] for pair in pairs), _unique(pairs), conf_subdir='cinder')
         out['vars']['cinder_backup_driver'] = 'ceph'
         out['vars']['cinder_backup_ceph_backend'] = {
             'name': 'backup', 'cluster': backup['cluster'], 'pool': backup['pool'], 'user': backup['user']}

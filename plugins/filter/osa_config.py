@@ -161,10 +161,10 @@ def osa_config(model, node, keyrings_dir):
         path = '%s/%s.client.%s.keyring' % (keyrings_dir, cluster, user)
         keyring(path, cluster, user)
         out['confs'].append({'path': '%s/%s.conf' % (keyrings_dir, cluster), 'content': confs[cluster]})
-        extra.append(_set({'src': '%s/%s.conf' % (keyrings_dir, cluster), 'dest': '/etc/ceph/%s.conf' % cluster,
-                      'client_name': user, 'keyring_src': path,
-                      'keyring_dest': '/etc/ceph/%s.client.%s.keyring' % (cluster, user),
-                      'secret_uuid': uuid_of.get((cluster, 'client.%s' % user))}))
+        extra.append(_set({
+            'src': '%s/%s.conf' % (keyrings_dir, cluster), 'dest': '/etc/ceph/%s.conf' % cluster,
+            'client_name': user, 'keyring_src': path, 'keyring_dest': '/etc/ceph/%s.client.%s.keyring' % (cluster, user),
+            'secret_uuid': uuid_of.get((cluster, 'client.%s' % user))}))
     if cinder_backends:
         variables['cinder_backends'] = cinder_backends
         out['services'].append('cinder-volume')

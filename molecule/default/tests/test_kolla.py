@@ -77,7 +77,7 @@ def lab():
 @pytest.fixture(scope='module')
 def kolla(lab, tmp_path_factory):
     """kolla-ansible's configuration directory, written by playbooks/kolla.yml (checked, run, run again)."""
-    ceph, _, _ = lab
+    ceph = lab[0]
     work = str(tmp_path_factory.mktemp('kolla'))
     config = os.path.join(work, 'etc-kolla')
     os.makedirs(config)
@@ -136,7 +136,7 @@ def test_kolla_playbook_checks_writes_and_then_changes_nothing(kolla):
 def test_kolla_files_are_named_as_kolla_ansible_reads_them_with_tight_modes(kolla):
     custom = os.path.join(kolla['config'], 'config')
     found = {}
-    for base, _, files in os.walk(custom):
+    for base, _dirs, files in os.walk(custom):
         for name in files:
             path = os.path.join(base, name)
             found[os.path.relpath(path, custom)] = stat.S_IMODE(os.stat(path).st_mode)
@@ -159,7 +159,7 @@ def test_kolla_files_are_named_as_kolla_ansible_reads_them_with_tight_modes(koll
 
 
 def test_kolla_ansible_genconfig_makes_glance_and_cinder_use_our_pools_users_and_keys(kolla, lab):
-    _, controller, compute = lab
+    controller = lab[1]
     inventory = os.path.join(kolla['work'], 'multinode')
     with open(os.path.join(KOLLA_SHARE, 'ansible', 'inventory', 'all-in-one')) as f:
         text = f.read()
@@ -205,7 +205,7 @@ def test_kolla_ansible_genconfig_makes_glance_and_cinder_use_our_pools_users_and
 
 
 def test_kolla_ansible_genconfig_makes_nova_compute_name_our_secret_with_our_key(kolla, lab):
-    _, _, compute = lab
+    compute = lab[2]
     if 'inventory' not in kolla:
         pytest.skip('kolla-ansible genconfig ran in the test before')
     # The secret UUID: the one our libvirt stage defined on the lab's compute node for client.cinder of ceph.

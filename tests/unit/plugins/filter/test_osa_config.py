@@ -58,6 +58,10 @@ def given(declaration):
     return model, osa_config(model, ceph_node(model, 'deploy', ['deploy'], confs, KEYS), D + '/')
 
 
+def wrote(declaration):
+    return given(declaration)[1]
+
+
 def files(out):
     return dict((i['path'], (i['entity'], i['key'])) for i in out['keyrings'])
 
@@ -92,9 +96,9 @@ def test_one_cluster_gives_the_keyrings_dir_and_the_user_variables():
 
 
 def test_every_variable_written_is_one_openstack_ansible_reads():
-    _, one = given({'nova': {'c1': None}})
-    _, two = given({'clusters': [{'name': 'ceph'}, {'name': 'dr'}],
-                    'cinder_backends': [{'name': 'ceph'}, {'name': 'dr', 'cluster': 'dr'}], 'nova': {'c1': None}})
+    one = wrote({'nova': {'c1': None}})
+    two = wrote({'clusters': [{'name': 'ceph'}, {'name': 'dr'}],
+                 'cinder_backends': [{'name': 'ceph'}, {'name': 'dr', 'cluster': 'dr'}], 'nova': {'c1': None}})
     written = set(one['vars']) | set(two['vars'])
     assert written <= set(OSA_VARIABLES), written - set(OSA_VARIABLES)
     for item in two['vars']['ceph_extra_confs']:
@@ -118,10 +122,10 @@ def test_a_backend_on_another_cluster_goes_through_ceph_extra_confs_with_its_own
 
 
 def test_the_lab_layout_says_what_openstack_ansible_cannot_express():
-    _, out = given({'clusters': [{'name': 'ceph'}, {'name': 'dr'}],
-                    'glance_stores': [{'name': 'ceph'}, {'name': 'dr', 'cluster': 'dr'}],
-                    'cinder_backends': [{'name': 'ceph'}, {'name': 'dr', 'cluster': 'dr'}],
-                    'cinder_backup': {'cluster': 'dr'}, 'nova': {'c1': None}})
+    out = wrote({'clusters': [{'name': 'ceph'}, {'name': 'dr'}],
+                 'glance_stores': [{'name': 'ceph'}, {'name': 'dr', 'cluster': 'dr'}],
+                 'cinder_backends': [{'name': 'ceph'}, {'name': 'dr', 'cluster': 'dr'}],
+                 'cinder_backup': {'cluster': 'dr'}, 'nova': {'c1': None}})
     assert out['services'] == ['glance-api', 'cinder-volume', 'nova-compute']
     assert out['cannot'] == [
         "Glance store dr (pool images of cluster dr): OpenStack-Ansible's Glance role writes one RBD store; only the "
@@ -132,17 +136,17 @@ def test_the_lab_layout_says_what_openstack_ansible_cannot_express():
 
 
 def test_nova_with_its_own_user_next_to_cinders_is_refused_and_differing_hosts_too():
-    _, out = given({'nova': {'c1': {'user': 'nova'}}})
+    out = wrote({'nova': {'c1': {'user': 'nova'}}})
     assert 'nova-compute' not in out['services'] and 'nova_ceph_client' not in out['vars']
     assert out['cannot'][0].startswith("Nova: its user, client.nova, is not Cinder's, client.cinder")
-    _, out = given({'clusters': [{'name': 'ceph'}, {'name': 'dr'}], 'nova': {'c1': None, 'c2': {'cluster': 'dr'}},
-                    'cinder_backends': [{'name': 'ceph'}, {'name': 'dr', 'cluster': 'dr'}]})
+    out = wrote({'clusters': [{'name': 'ceph'}, {'name': 'dr'}], 'nova': {'c1': None, 'c2': {'cluster': 'dr'}},
+                 'cinder_backends': [{'name': 'ceph'}, {'name': 'dr', 'cluster': 'dr'}]})
     assert "OpenStack-Ansible's user variables apply to every host" in out['cannot'][0]
     assert 'nova_libvirt_images_rbd_pool' not in out['vars']
 
 
 def test_a_second_cinder_user_on_one_cluster_is_not_written():
-    _, out = given({'cinder_backends': [{'name': 'a'}, {'name': 'b', 'user': 'cinder2'}], 'nova': {}})
+    out = wrote({'cinder_backends': [{'name': 'a'}, {'name': 'b', 'user': 'cinder2'}], 'nova': {}})
     assert list(out['vars']['cinder_backends']) == ['a']
     assert out['cannot'] == [
         "Cinder backend b: client.cinder2 on cluster ceph, where other backends use client.cinder; OpenStack-Ansible's "
