@@ -34,9 +34,17 @@ enable_cinder_backup: true
 """
 
 
+def plain(env=None):
+    """The environment without colours (molecule's verifier forces them), so that outputs read as text."""
+    env = dict(env or os.environ, ANSIBLE_NOCOLOR='1')
+    for name in ('ANSIBLE_FORCE_COLOR', 'PY_COLORS'):
+        env.pop(name, None)
+    return env
+
+
 def run(argv, env=None, cwd=None):
     return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                          timeout=1200, check=False, env=env, cwd=cwd)
+                          timeout=1200, check=False, env=plain(env), cwd=cwd)
 
 
 class Run(dict):
