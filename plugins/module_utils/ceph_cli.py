@@ -15,12 +15,15 @@ __metaclass__ = type
 
 import base64
 import binascii
+import calendar
 import json
 import math
+import os
 import platform
 import re
 import struct
 import threading
+import time
 
 # Options shared by every module that talks to a Ceph cluster. The doc fragment
 # openstack_ceph.rbd.ceph_client documents them.
@@ -179,6 +182,59 @@ def cephx_key_raw(value):
         return base64.b64decode(value.strip().encode('ascii'), validate=True)
     except (AttributeError, binascii.Error, ValueError, UnicodeEncodeError):
         return None
+
+
+def cephx_key_created(value):
+    """When a base64 cephx key was made (its header's creation time, seconds since the epoch), or None when
+    it is not a key of a known type. Ceph stamps a key with the time it generates it; a key generated
+    elsewhere and imported keeps the time its maker wrote."""
+    raw, dummy, problem = cephx_key_problem(value, 'key')
+    if problem:
+        return None
+    dummy_type, seconds, nanoseconds, dummy_len = CEPHX_KEY_HEADER.unpack_from(raw)
+    return seconds + nanoseconds / 1e9
+
+
+def new_cephx_key(key_type, now=None):
+    """A new base64 cephx key of this type ('aes' or 'aes256k'), made as ceph-authtool --gen-print-key
+    makes one: random bytes from the operating system and the current time in its header."""
+    code = [c for c, (name, dummy) in CEPHX_KEY_TYPES.items() if name == key_type][0]
+    now = time.time() if now is None else now
+    header = CEPHX_KEY_HEADER.pack(code, int(now), int((now % 1) * 1e9), CEPHX_KEY_TYPES[code][1])
+    return base64.b64encode(header + os.urandom(CEPHX_KEY_TYPES[code][1])).decode('ascii')
+
+
+_TIME_RE = re.compile(r'^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?'
+                      r'\s*(Z|UTC|[+-]\d{2}:?\d{2})?\Z')
+
+
+def time_problem(value, param):
+    """(seconds since the epoch, None) for a point in time given as a number of seconds since the epoch or
+    as ISO 8601 text (2026-12-06T21:00:00Z; no zone means UTC), or (None, why it is refused)."""
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, (int, float)):
+        return float(value), None
+    found = _TIME_RE.match(value.strip()) if isinstance(value, str) else None
+    if isinstance(value, str) and re.match(r'^\d+(\.\d+)?\Z', value.strip()):
+        return float(value.strip()), None
+    if not found:
+        return None, ("%s must be a time, as seconds since the epoch or as ISO 8601 text such as "
+                      "2026-12-06T21:00:00Z (no zone means UTC)." % param)
+    year, month, day, hour, minute, second, zone = found.groups()
+    try:
+        seconds = calendar.timegm((int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                                   int(second or 0), 0, 0, 0))
+        if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31 and int(hour or 0) < 24 and int(minute or 0) < 60
+                and int(second or 0) < 61):
+            raise ValueError(value)
+    except (ValueError, OverflowError):
+        return None, "%s: %s is not a valid date and time." % (param, value.strip())
+    if zone and zone not in ('Z', 'UTC'):
+        sign = 1 if zone[0] == '+' else -1
+        digits = zone[1:].replace(':', '')
+        seconds -= sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
+    return float(seconds), None
 
 
 def release_of(version_text):

@@ -77,6 +77,15 @@ options:
           - As O(secret). Falls back to the top-level O(secret). Masked in Ansible's output and logs
             like the top-level one.
         type: str
+      rotate_if_created_before:
+        description: As O(rotate_if_created_before). Falls back to the top-level one.
+        type: raw
+        version_added: 0.3.0
+      key_type:
+        description: As O(key_type). Falls back to the top-level one.
+        type: str
+        choices: [aes, aes256k]
+        version_added: 0.3.0
   state:
     description:
       - V(present) creates the entity if needed and applies O(caps) and O(secret).
@@ -106,6 +115,35 @@ options:
         without capabilities; that is refused (in check mode too) unless O(caps) gives some.
       - Never logged, never on a command line.
     type: str
+  rotate_if_created_before:
+    description:
+      - Give an existing entity a new key when its key was made before this time (the creation time a cephx
+        key carries in its header). Seconds since the epoch, or ISO 8601 text such as V(2026-12-06T21:00:00Z)
+        (no zone means UTC).
+      - Give the time the rotation began, and the same value to every later run of it. A run that stops
+        midway, run again, does not rotate a key that is already new. A time in the future is refused, since
+        the new key would then be rotated again by every run.
+      - The new key is made by the monitors with C(ceph auth rotate) where they have that command (Ceph 19
+        and later), else here, from the operating system's random source, and imported on standard input
+        with the entity's capabilities. Where C(ceph auth rotate) gives a key of another type than the one
+        wanted, that key is replaced at once by one of the wanted type.
+      - The capabilities are kept (or set from O(caps) when given). An entity without capabilities cannot be
+        given a new key (Ceph refuses the import); that is refused before anything changes.
+      - Not with O(secret), which sets the key itself.
+    type: raw
+    version_added: 0.3.0
+  key_type:
+    description:
+      - The type of a new key, V(aes) or V(aes256k) (which only Ceph 19.2.6, 20.2.4 and later take).
+      - An existing entity whose key is of another type gets a new key of this type, made here and imported
+        on standard input: that is how a key type is changed (CVE-2025-30156 asks for V(aes256k)). The
+        monitors refuse a type they do not know; check every client that uses the key first.
+      - For an entity created by this task, the key is made here with this type and imported.
+      - Left out, a rotated key keeps the type it had, and a new entity gets the monitors' default.
+      - Not with O(secret).
+    type: str
+    choices: [aes, aes256k]
+    version_added: 0.3.0
   return_key:
     description:
       - "Return the key in RV(key). Give the task C(no_log: true) when you set this."
@@ -205,6 +243,15 @@ EXAMPLES = r'''
     return_key: true
   register: cinder_key
   no_log: true
+
+- name: Rotate two keys made before the rotation began, and make them AES256K (a rerun rotates nothing again)
+  openstack_ceph.rbd.ceph_key:
+    users: [{name: client.glance}, {name: client.cinder-backup}]
+    rotate_if_created_before: "2026-12-06T21:00:00Z"
+    key_type: aes256k
+    return_key: true
+  register: rotated
+  no_log: true
 '''
 
 RETURN = r'''
@@ -231,6 +278,27 @@ key_type:
   returned: when O(state=present)
   type: str
   sample: aes256k
+  version_added: 0.3.0
+key_created:
+  description:
+    - When the entity's key was made, from the key's header, as ISO 8601 text in UTC. It never reveals the key.
+    - V(null) when the key is not known yet (check mode, entity still to be created).
+  returned: when O(state=present)
+  type: str
+  sample: "2026-12-06T21:14:03Z"
+  version_added: 0.3.0
+rotated:
+  description:
+    - Whether the entity got a new key (would get one, in check mode) because of O(rotate_if_created_before)
+      or O(key_type).
+  returned: when O(state=present)
+  type: bool
+  version_added: 0.3.0
+rotated_with:
+  description: How the new key was made, V(auth rotate) (by the monitors) or V(auth import) (made here). Not in check mode.
+  returned: when the key was rotated
+  type: str
+  sample: auth import
   version_added: 0.3.0
 dest:
   description: Path of the keyring file written.
@@ -262,6 +330,21 @@ users:
       type: str
       returned: when its state is V(present)
       version_added: 0.3.0
+    key_created:
+      description: When its key was made, as RV(key_created).
+      type: str
+      returned: when its state is V(present)
+      version_added: 0.3.0
+    rotated:
+      description: Whether it got a new key, as RV(rotated).
+      type: bool
+      returned: when its state is V(present)
+      version_added: 0.3.0
+    rotated_with:
+      description: How, as RV(rotated_with).
+      type: str
+      returned: when it was rotated
+      version_added: 0.3.0
   sample:
     - entity: client.glance
       changed: false
@@ -270,10 +353,12 @@ users:
 '''
 
 import json
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
-    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, cephx_key_bytes, cephx_key_raw, cephx_key_type_of, control_problem)
+    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, cephx_key_bytes, cephx_key_created, cephx_key_raw, cephx_key_type_of,
+    control_problem, new_cephx_key, time_problem)
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.items import item_options, wanted_items
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.keyring import (
     CAP_TYPES, ensure_keyring_file, entity_problem as entity_name_problem, keyring_file_problem, keyring_text,
@@ -309,7 +394,21 @@ def entity_problem(module, p, where):
                 return problem
     if p['secret'] is not None:
         cephx_key_bytes(module, p['secret'], where + 'secret')  # fails itself, naming the parameter only
+        for other in ('rotate_if_created_before', 'key_type'):
+            if p[other] is not None:
+                return "%ssecret sets the key itself: it cannot go with %s." % (where, other)
+    if p['rotate_if_created_before'] is not None:
+        before, problem = time_problem(p['rotate_if_created_before'], where + 'rotate_if_created_before')
+        if problem:
+            return problem
+        if before > time.time() + 60:
+            return ("%srotate_if_created_before is %s, in the future: a key made now would be made before it, and "
+                    "every run would rotate it again. Give the time the rotation began." % (where, iso_time(before)))
     return None
+
+
+def iso_time(seconds):
+    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(seconds)) if seconds is not None else None
 
 
 ENTITY_OPTIONS = dict(
@@ -317,6 +416,8 @@ ENTITY_OPTIONS = dict(
     state=dict(type='str', default='present', choices=['present', 'absent']),
     caps=dict(type='dict'),
     secret=dict(type='str', no_log=True),
+    rotate_if_created_before=dict(type='raw'),
+    key_type=dict(type='str', choices=['aes', 'aes256k']),
 )
 
 
@@ -356,18 +457,27 @@ def plan_entity(module, p, live, where, own_entity):
         # The live key is compared as bytes whatever its type: a type this module does not know is a change.
         key_changes = live is None or cephx_key_raw(live['key']) != cephx_key_bytes(module, want_key, where + 'secret')
         key = want_key
+    rotate = rotation_reasons(p, live) if live is not None and p['secret'] is None else []
+    if live is None and p['secret'] is None and p['key_type'] is not None:
+        # A new entity with the type asked for, whatever the monitors' default: made here, imported.
+        key, key_changes = new_cephx_key(p['key_type']), True
     caps_change = live is not None and want_caps != live_caps
     if caps_change and not want_caps:
         module.fail_json(msg="%scaps: {} would take every capability from %s, which Ceph cannot do in place "
                              "('ceph auth caps' needs at least one). Leave caps out to keep the ones it has, "
                              "give the caps it should keep, or delete it (state: absent) and create it again "
                              "without caps." % (where, entity))
-    if key_changes and live is not None and not want_caps:
-        module.fail_json(msg="%ssecret: Ceph cannot give %s a new key while it has no capabilities "
+    if (key_changes or rotate) and live is not None and not want_caps:
+        module.fail_json(msg="%s%s: Ceph cannot give %s a new key while it has no capabilities "
                              "('ceph auth import' refuses an entry without caps): give caps as well."
-                         % (where, entity))
-    plan.update(changed=live is None or key_changes or caps_change, key=key, key_changes=key_changes,
-                live_caps=live_caps, want_caps=want_caps)
+                         % (where, 'secret' if key_changes else 'rotate_if_created_before/key_type', entity))
+    plan.update(changed=live is None or key_changes or caps_change or bool(rotate), key=key, key_changes=key_changes,
+                live_caps=live_caps, want_caps=want_caps, rotate=rotate)
+    if rotate:
+        plan['want_type'] = p['key_type'] or cephx_key_type_of(live['key'])
+        # An import (rotate_key) sets the caps with the key; after 'auth rotate' they are set apart.
+        plan['write'] = (['auth', 'caps', entity] + caps_args(want_caps), None) if caps_change else None
+        return guard_own_user(module, plan, where, 'replacing its key')
     if key_changes and live is None and not want_caps:
         # A new entity with a given key and no caps: 'auth import' refuses it, 'auth add' does not.
         plan['write'] = (['auth', 'add', entity, '-i', '-'], keyring_text(entity, key))
@@ -381,6 +491,57 @@ def plan_entity(module, p, live, where, own_entity):
     if key_changes and live is not None:
         return guard_own_user(module, plan, where, 'replacing its key')
     return guard_own_user(module, plan, where, 'changing its caps')
+
+
+def rotation_reasons(p, live):
+    """Why an existing entity's key is to be replaced by a new one (rotate_if_created_before, key_type), or []."""
+    reasons = []
+    live_type = cephx_key_type_of(live['key'])
+    if p['key_type'] is not None and live_type != p['key_type']:
+        reasons.append('its key is of type %s, not %s' % (live_type or 'unknown', p['key_type']))
+    if p['rotate_if_created_before'] is not None:
+        before = time_problem(p['rotate_if_created_before'], 'rotate_if_created_before')[0]
+        created = cephx_key_created(live['key'])
+        if created is None or created < before:
+            reasons.append('its key was made %s, before %s' % (iso_time(created) or 'at an unknown time', iso_time(before)))
+    return reasons
+
+
+def rotate_key(module, cli, plan):
+    """Give an existing entity a new key of plan['want_type']: with 'ceph auth rotate' where the monitors have it
+    and the type stays the same, else (or when the monitors made another type) a key made here, imported on stdin
+    with the entity's caps. Returns (key, how)."""
+    entity = plan['p']['name']
+    if plan['want_type'] == cephx_key_type_of(plan['live']['key']):
+        what = 'ceph auth rotate %s' % entity
+        rc, out, err = cli.ceph(['auth', 'rotate', entity, '--format', 'json'], check_rc=False, what=what)
+        if rc == 0:
+            key = rotated_key(out) or (read_one(cli, entity) or {}).get('key')
+            if key is not None:
+                module.no_log_values.add(key)
+            if key is not None and cephx_key_type_of(key) == plan['want_type']:
+                return key, 'auth rotate'
+        elif not (rc == 22 and ('no valid command found' in err or 'unrecognized command' in err)):
+            cli.fail(cli.argv('ceph', ['auth', 'rotate', entity]), rc, '', err, what)
+    key = new_cephx_key(plan['want_type'])
+    module.no_log_values.add(key)
+    args = ['auth', 'import', '-i', '-']
+    rc, dummy, err = cli.ceph(args, data=keyring_text(entity, key, plan['want_caps']), check_rc=False,
+                              what='ceph auth import %s' % entity)
+    if rc != 0:
+        cli.fail(cli.argv('ceph', args), rc, '', err, 'ceph auth import %s' % entity)
+    return key, 'auth import'
+
+
+def rotated_key(out):
+    """The key in the output of 'ceph auth rotate --format json' (a list of entries, or one), or None."""
+    try:
+        found = json.loads(out)
+    except ValueError:
+        return None
+    if isinstance(found, list) and found:
+        found = found[0]
+    return found.get('key') if isinstance(found, dict) else None
 
 
 def guard_own_user(module, plan, where, what):
@@ -398,6 +559,11 @@ def apply_plan(module, cli, plan, return_key):
     entity = p['name']
     if live and not return_key:
         module.no_log_values.add(live['key'])
+    how = None
+    if plan.get('rotate') and not module.check_mode:
+        plan['key'], how = rotate_key(module, cli, plan)
+        if how == 'auth import':
+            plan['write'] = None
     if plan['write'] and not module.check_mode:
         args, data = plan['write']
         what = 'ceph %s %s' % (' '.join(args[:2]), entity)
@@ -419,14 +585,22 @@ def apply_plan(module, cli, plan, return_key):
                     diff=dict(before={'entity': entity, 'state': 'present' if live else 'absent'},
                               after={'entity': entity, 'state': 'absent'})), None
 
-    key = plan['key']
-    result = dict(entity=entity, changed=plan['changed'], caps=plan['want_caps'], key_type=cephx_key_type_of(key))
+    rotating = bool(plan['rotate'])
+    key = None if rotating and module.check_mode else plan['key']
+    result = dict(entity=entity, changed=plan['changed'], caps=plan['want_caps'],
+                  key_type=plan['want_type'] if rotating else cephx_key_type_of(key),
+                  key_created=iso_time(cephx_key_created(key)) if key is not None else None, rotated=rotating)
+    if how:
+        result['rotated_with'] = how
     if return_key and key is not None:
         result['key'] = key
     before = {'entity': entity, 'state': 'present' if live else 'absent', 'caps': plan['live_caps']}
     after = {'entity': entity, 'state': 'present', 'caps': plan['want_caps']}
-    if plan['key_changes'] and live:
-        before['key'], after['key'] = 'old key (not shown)', 'new key (not shown)'
+    if (plan['key_changes'] or rotating) and live:
+        before['key'] = 'old key (not shown), of type %s, made %s' % (
+            cephx_key_type_of(live['key']), iso_time(cephx_key_created(live['key'])))
+        after['key'] = 'new key (not shown)' + (', of type %s: %s' % (plan['want_type'], '; '.join(plan['rotate']))
+                                                if rotating else '')
     result['diff'] = dict(before=before, after=after)
     return result, key
 

@@ -154,7 +154,8 @@ def test_a_list_read_in_check_mode_returns_known_keys_and_creates_nothing(cli, r
                                         return_key=True), check=True)
     assert not failed and len(cli.calls) == 1
     glance, cinder = result['users']
-    assert glance == {'entity': 'client.glance', 'changed': False, 'caps': CAPS, 'key': KEY_A, 'key_type': 'aes'}
+    assert glance == {'entity': 'client.glance', 'changed': False, 'caps': CAPS, 'key': KEY_A, 'key_type': 'aes',
+                     'key_created': '2023-11-14T22:13:20Z', 'rotated': False}
     assert cinder['changed'] is True and 'key' not in cinder and cinder['key_type'] is None
     assert KEY_B not in str(result), 'keys of entities not asked for are never returned'
 
@@ -492,3 +493,112 @@ def test_a_malformed_secret_is_refused_before_any_call_naming_the_item_never_the
                                                dict(name='client.cinder', secret=secret)]))
     assert failed and all(w in result['msg'] for w in words), result['msg']
     assert secret not in str(result) and cli.calls == []
+
+
+# Rotation: rotate_if_created_before and key_type. KEY_A was made at 1700000000 (2023-11-14).
+OLD = fake_key('aes', b'O', created=1700000000)
+BEFORE = '2024-01-01T00:00:00Z'
+
+
+def rotation_cli(fake_cli, key=OLD, caps=None):
+    fake_cli.secrets = [key]
+    fake_cli.on('auth ls', out={'auth_dump': entity(key=key, caps=caps)})
+    return fake_cli
+
+
+def imported(cli):
+    """The key of the one 'auth import' made, read from its stdin (never from argv)."""
+    calls = cli.called('auth import')
+    assert len(calls) == 1, calls
+    return [line.split('=', 1)[1].strip() for line in calls[0]['data'].splitlines() if line.strip().startswith('key')][0]
+
+
+def test_rotation_falls_back_to_an_import_on_stdin_where_the_monitors_have_no_auth_rotate(fake_cli, run):
+    cli = rotation_cli(fake_cli)
+    cli.on('auth rotate', rc=22, err='no valid command found; 10 closest matches:').on('auth import', out='')
+    result, failed = run(ceph_key, dict(users=[{'name': 'client.glance'}], rotate_if_created_before=BEFORE,
+                                        return_key=True))
+    assert not failed and result['changed'] is True, result
+    user = result['users'][0]
+    new = imported(cli)
+    assert user['rotated'] is True and user['rotated_with'] == 'auth import' and user['key'] == new
+    assert new != OLD and ceph_key.cephx_key_type_of(new) == 'aes'
+    # Imported with the caps the entity has, and made now.
+    data = cli.called('auth import')[0]['data']
+    assert 'caps osd = "profile rbd pool=images"' in data and 'caps mon = "profile rbd"' in data
+    assert abs(ceph_key.cephx_key_created(new) - __import__('time').time()) < 60
+
+
+def test_rotation_uses_auth_rotate_where_the_monitors_have_it(fake_cli, run):
+    cli = rotation_cli(fake_cli)
+    fresh = fake_key('aes', b'N', created=1800000000)
+    cli.secrets.append(fresh)
+    cli.on('auth rotate client.glance', out=[{'entity': 'client.glance', 'key': fresh, 'caps': CAPS}])
+    result, failed = run(ceph_key, dict(users=[{'name': 'client.glance'}], rotate_if_created_before=BEFORE))
+    assert not failed and result['users'][0]['rotated_with'] == 'auth rotate', result
+    assert not cli.called('auth import')
+    # The new key is masked in the output, since return_key is not set.
+    assert fresh not in str(result) and OLD not in str(result)
+
+
+def test_auth_rotate_giving_another_type_is_followed_by_an_import_of_the_wanted_type(fake_cli, run):
+    cli = rotation_cli(fake_cli)
+    other = fake_key('aes256k', b'N', created=1800000000)
+    cli.secrets.append(other)
+    cli.on('auth rotate client.glance', out=[{'entity': 'client.glance', 'key': other}]).on('auth import', out='')
+    result, failed = run(ceph_key, dict(users=[{'name': 'client.glance'}], rotate_if_created_before=BEFORE,
+                                        return_key=True))
+    assert not failed and result['users'][0]['rotated_with'] == 'auth import'
+    assert ceph_key.cephx_key_type_of(imported(cli)) == 'aes'
+
+
+def test_a_key_made_after_the_time_is_not_rotated_again(fake_cli, run):
+    cli = rotation_cli(fake_cli, key=fake_key('aes', b'N', created=1800000000))
+    result, failed = run(ceph_key, dict(users=[{'name': 'client.glance'}], rotate_if_created_before=BEFORE))
+    assert not failed and result['changed'] is False and result['users'][0]['rotated'] is False
+    assert len(cli.calls) == 1
+    assert result['users'][0]['key_created'] == '2027-01-15T08:00:00Z'
+
+
+def test_key_type_change_imports_a_key_of_that_type_and_check_mode_only_predicts_it(fake_cli, run):
+    cli = rotation_cli(fake_cli).on('auth import', out='')
+    result, failed = run(ceph_key, dict(users=[{'name': 'client.glance', 'key_type': 'aes256k'}]), check=True)
+    assert not failed and result['changed'] is True and len(cli.calls) == 1
+    user = result['users'][0]
+    assert user['rotated'] is True and user['key_type'] == 'aes256k' and 'rotated_with' not in user
+    assert 'of type aes256k' in result['diff'][0]['after']['key'] and 'made 2023-11-14' in result['diff'][0]['before']['key']
+    result, failed = run(ceph_key, dict(users=[{'name': 'client.glance', 'key_type': 'aes256k'}], return_key=True))
+    assert not failed and not cli.called('auth rotate')
+    assert ceph_key.cephx_key_type_of(imported(cli)) == 'aes256k' == result['users'][0]['key_type']
+
+
+@pytest.mark.parametrize('value, message', [
+    ('yesterday', 'rotate_if_created_before must be a time'),
+    ('2026-13-01', 'is not a valid date'),
+    (4102444800, 'in the future'),
+])
+def test_a_bad_or_future_rotation_time_is_refused_before_the_cluster_is_read(fake_cli, run, value, message):
+    result, failed = run(ceph_key, dict(users=[{'name': 'client.glance'}], rotate_if_created_before=value))
+    assert failed and message in result['msg'] and 'users[0]' in result['msg'], result
+    assert not fake_cli.calls
+
+
+def test_rotation_with_a_secret_is_refused(fake_cli, run):
+    result, failed = run(ceph_key, dict(name='client.glance', secret=KEY_A, key_type='aes'))
+    assert failed and 'cannot go with key_type' in result['msg']
+
+
+def test_rotating_an_entity_without_caps_is_refused_before_any_write(fake_cli, run):
+    cli = rotation_cli(fake_cli, caps={})
+    result, failed = run(ceph_key, dict(users=[{'name': 'client.glance'}], rotate_if_created_before=BEFORE))
+    assert failed and 'no capabilities' in result['msg'] and len(cli.calls) == 1
+
+
+def test_rotation_times_in_iso_and_epoch_forms():
+    from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import time_problem
+    assert time_problem('2026-12-06T21:00:00Z', 'x') == (1796590800.0, None)
+    assert time_problem('2026-12-06 22:00+01:00', 'x') == (1796590800.0, None)
+    assert time_problem('2026-12-06T21:00', 'x') == (1796590800.0, None)
+    assert time_problem(1796590800, 'x') == (1796590800.0, None)
+    assert time_problem('1796590800', 'x') == (1796590800.0, None)
+    assert time_problem(True, 'x')[0] is None
