@@ -40,7 +40,7 @@ class ModuleExit(Exception):
 
 
 # Everything up to and including these options is the connection part of an argv.
-_CONNECTION_OPTS = ('--cluster', '--conf', '--id', '--keyring', '--connect-timeout', '--client_mount_timeout',
+_CONNECTION_OPTS = ('--cluster', '--conf', '--id', '--name', '--keyring', '--connect-timeout', '--client_mount_timeout',
                     '--rados_osd_op_timeout', '--rados_mon_op_timeout', '--connect')
 
 
