@@ -28,10 +28,12 @@ extends_documentation_fragment:
 options:
   gather:
     description:
-      - What to read. V(mons) also gives RV(fsid). V(all) reads everything.
+      - What to read. V(mons) also gives RV(fsid). V(all) reads everything from the cluster.
+      - V(client) reads the version of this node's Ceph client library from its package database, contacting no
+        cluster (V(all) leaves it out). It says whether the node's clients can use keys of type C(aes256k).
     type: list
     elements: str
-    choices: [all, mons, minimal_conf, health, version, pools]
+    choices: [all, mons, minimal_conf, health, version, pools, client]
     default: [all]
 requirements:
   - C(ceph) CLI on the target (package C(ceph-common)).
@@ -108,6 +110,24 @@ version:
         - Whether every version found is of a major release this collection knows (16 to 20).
         - V(false) also when no version could be read.
       type: bool
+client:
+  description:
+    - This node's Ceph client library (C(librados2)), behind O(cli_prefix) if one is given.
+    - C(version) is V(null) when it could not be read; C(why) then says why.
+  returned: when V(client) is gathered
+  type: dict
+  sample: {version: "18.2.7+ds-1", aes256k: false, why: null}
+  version_added: 0.3.0
+  contains:
+    version:
+      description: The package's version.
+      type: str
+    aes256k:
+      description: Whether clients of that version can use keys of type C(aes256k) (Ceph 19.2.6, 20.2.4 and later).
+      type: bool
+    why:
+      description: Why the version is not known, or V(null).
+      type: str
 pools:
   description: The pools with their main settings.
   returned: when V(pools) is gathered
@@ -120,7 +140,7 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
-    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI)
+    CEPH_CLIENT_ARGUMENT_SPEC, CephCLI, client_can_use, client_version, release_of)
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.releases import CEPH_MAJORS, CEPH_TESTED, ceph_unknown
 
 VERSION_RE = re.compile(r'ceph version (\S+) \([0-9a-f]+\) (\w+)')
@@ -171,13 +191,13 @@ def pool_facts(pools):
 def main():
     argument_spec = dict(
         gather=dict(type='list', elements='str', default=['all'],
-                    choices=['all', 'mons', 'minimal_conf', 'health', 'version', 'pools']),
+                    choices=['all', 'mons', 'minimal_conf', 'health', 'version', 'pools', 'client']),
     )
     argument_spec.update(CEPH_CLIENT_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     gather = set(module.params['gather'])
     if 'all' in gather:
-        gather = set(['mons', 'minimal_conf', 'health', 'version', 'pools'])
+        gather = (gather - set(['all'])) | set(['mons', 'minimal_conf', 'health', 'version', 'pools'])
     cli = CephCLI(module)
     result = dict(changed=False)
 
@@ -207,6 +227,13 @@ def main():
     if 'pools' in gather:
         dummy, pools, dummy2 = cli.ceph_json(['osd', 'pool', 'ls', 'detail'])
         result['pools'] = pool_facts(pools)
+    if 'client' in gather:
+        version, why = client_version(cli)
+        release = release_of(version)
+        result['client'] = dict(version=version, aes256k=bool(release) and client_can_use('aes256k', release),
+                                why=why)
+        if version is not None and release is None:
+            result['client']['why'] = 'the version gives no release number'
     module.exit_json(**result)
 
 

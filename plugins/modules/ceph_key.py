@@ -136,7 +136,7 @@ options:
     description:
       - The type of a new key, V(aes) or V(aes256k) (which only Ceph 19.2.6, 20.2.4 and later take).
       - An existing entity whose key is of another type gets a new key of this type, made here and imported
-        on standard input: that is how a key type is changed (CVE-2025-30156 asks for V(aes256k)). The
+        on standard input; that is how a key type is changed (CVE-2025-30156 asks for V(aes256k)). The
         monitors refuse a type they do not know; check every client that uses the key first.
       - For an entity created by this task, the key is made here with this type and imported.
       - Left out, a rotated key keeps the type it had, and a new entity gets the monitors' default.
@@ -294,6 +294,13 @@ rotated:
   returned: when O(state=present)
   type: bool
   version_added: 0.3.0
+rotated_because:
+  description: Why the entity gets a new key, in words (its key's type, or when its key was made). Never the key.
+  returned: when the key was (or, in check mode, would be) rotated
+  type: list
+  elements: str
+  sample: ["its key was made 2025-03-02T10:00:00Z, before 2026-12-06T21:00:00Z"]
+  version_added: 0.3.0
 rotated_with:
   description: How the new key was made, V(auth rotate) (by the monitors) or V(auth import) (made here). Not in check mode.
   returned: when the key was rotated
@@ -339,6 +346,12 @@ users:
       description: Whether it got a new key, as RV(rotated).
       type: bool
       returned: when its state is V(present)
+      version_added: 0.3.0
+    rotated_because:
+      description: Why, as RV(rotated_because).
+      type: list
+      elements: str
+      returned: when it was (or would be) rotated
       version_added: 0.3.0
     rotated_with:
       description: How, as RV(rotated_with).
@@ -507,7 +520,7 @@ def rotation_reasons(p, live):
     return reasons
 
 
-def rotate_key(module, cli, plan):
+def rotate_key(module, cli, plan, return_key):
     """Give an existing entity a new key of plan['want_type']: with 'ceph auth rotate' where the monitors have it
     and the type stays the same, else (or when the monitors made another type) a key made here, imported on stdin
     with the entity's caps. Returns (key, how)."""
@@ -517,14 +530,15 @@ def rotate_key(module, cli, plan):
         rc, out, err = cli.ceph(['auth', 'rotate', entity, '--format', 'json'], check_rc=False, what=what)
         if rc == 0:
             key = rotated_key(out) or (read_one(cli, entity) or {}).get('key')
-            if key is not None:
+            if key is not None and not return_key:
                 module.no_log_values.add(key)
             if key is not None and cephx_key_type_of(key) == plan['want_type']:
                 return key, 'auth rotate'
         elif not (rc == 22 and ('no valid command found' in err or 'unrecognized command' in err)):
             cli.fail(cli.argv('ceph', ['auth', 'rotate', entity]), rc, '', err, what)
     key = new_cephx_key(plan['want_type'])
-    module.no_log_values.add(key)
+    if not return_key:
+        module.no_log_values.add(key)
     args = ['auth', 'import', '-i', '-']
     rc, dummy, err = cli.ceph(args, data=keyring_text(entity, key, plan['want_caps']), check_rc=False,
                               what='ceph auth import %s' % entity)
@@ -561,7 +575,7 @@ def apply_plan(module, cli, plan, return_key):
         module.no_log_values.add(live['key'])
     how = None
     if plan.get('rotate') and not module.check_mode:
-        plan['key'], how = rotate_key(module, cli, plan)
+        plan['key'], how = rotate_key(module, cli, plan, return_key)
         if how == 'auth import':
             plan['write'] = None
     if plan['write'] and not module.check_mode:
@@ -590,6 +604,8 @@ def apply_plan(module, cli, plan, return_key):
     result = dict(entity=entity, changed=plan['changed'], caps=plan['want_caps'],
                   key_type=plan['want_type'] if rotating else cephx_key_type_of(key),
                   key_created=iso_time(cephx_key_created(key)) if key is not None else None, rotated=rotating)
+    if rotating:
+        result['rotated_because'] = plan['rotate']
     if how:
         result['rotated_with'] = how
     if return_key and key is not None:

@@ -80,3 +80,13 @@ def test_an_unreachable_cluster_fails_the_check_within_its_timeout(tmp_path):
     assert result.get('failed') and 'unreachable' in result['msg'], result
     assert time.time() - started < 60
     assert os.path.exists(str(conf))
+
+
+def test_a_rotated_key_is_returned_unmasked_with_return_key(cluster):
+    """With return_key the new key reaches the play (which hides it with no_log), not Ansible's mask."""
+    entity = 'client.rot-c'
+    cluster.ceph('auth', 'get-or-create', entity, 'mon', CAPS['mon'], 'osd', CAPS['osd'])
+    time.sleep(1.1)
+    result = run_module('ceph_key', dict(cluster.client_args, users=[{'name': entity}], return_key=True,
+                                         rotate_if_created_before=time.time()))
+    assert not result.get('failed') and result['users'][0]['key'] == cluster.auth(entity)['key']

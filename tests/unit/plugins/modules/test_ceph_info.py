@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
+
 from ansible_collections.openstack_ceph.rbd.plugins.modules import ceph_info
 
 MON_DUMP = {'fsid': 'f5a1c1de-0000-4000-8000-000000000001', 'mons': [
@@ -71,3 +73,20 @@ def test_no_readable_version_is_a_warning_not_a_silent_unknown(fake_cli, run):
     assert result['version'] == {'release': None, 'versions': [], 'by_daemon': {}, 'known': False}
     warning, = result['warnings']
     assert 'No Ceph version could be read' in warning and '16 to 20' not in warning and '16, 17' in warning
+
+
+@pytest.mark.parametrize('installed, aes256k', [('18.2.7+ds-1', False), ('20.2.4-1', True), ('19.2.5-1', False),
+                                                ('19.2.6-1', True)])
+def test_client_reads_the_package_database_only_and_says_whether_aes256k_keys_work(fake_cli, run, installed, aes256k):
+    fake_cli.on('dpkg-query', out='install ok installed\t%s\n' % installed)
+    result, failed = run(ceph_info, dict(gather=['client']))
+    assert not failed and result['client'] == {'version': installed, 'aes256k': aes256k, 'why': None}, result
+    assert [c['words'][0] for c in fake_cli.calls] == ['dpkg-query'], 'no cluster is contacted'
+
+
+def test_client_not_installed_says_why(fake_cli, run):
+    fake_cli.on('dpkg-query', rc=1, err='dpkg-query: no packages found matching librados2')
+    fake_cli.on('rpm', rc=127)
+    result, failed = run(ceph_info, dict(gather=['client']))
+    assert not failed and result['client']['version'] is None and result['client']['aes256k'] is False
+    assert 'no packages found' in result['client']['why']
