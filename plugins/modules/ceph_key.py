@@ -266,7 +266,9 @@ caps:
   type: dict
   sample: {mon: profile rbd, osd: profile rbd pool=images}
 key:
-  description: The entity's base64 key. Absent in check mode when the entity is still to be created.
+  description:
+    - The entity's base64 key. Absent in check mode when the entity is still to be created.
+    - In check mode, for an entity that would get a new key (RV(rotated)), the key it has now.
   returned: when O(return_key=true) and the entity exists
   type: str
 key_type:
@@ -600,9 +602,9 @@ def apply_plan(module, cli, plan, return_key):
                               after={'entity': entity, 'state': 'absent'})), None
 
     rotating = bool(plan['rotate'])
-    key = None if rotating and module.check_mode else plan['key']
-    result = dict(entity=entity, changed=plan['changed'], caps=plan['want_caps'],
-                  key_type=plan['want_type'] if rotating else cephx_key_type_of(key),
+    # In check mode an entity to rotate keeps its key: the one it has now is reported.
+    key = plan['key']
+    result = dict(entity=entity, changed=plan['changed'], caps=plan['want_caps'], key_type=cephx_key_type_of(key),
                   key_created=iso_time(cephx_key_created(key)) if key is not None else None, rotated=rotating)
     if rotating:
         result['rotated_because'] = plan['rotate']
