@@ -22,6 +22,9 @@ description:
     its final mode and owner before the key goes in, then replaces the old one, so a key is never
     readable by others, not even for a moment.
   - A file whose content is up to date keeps its content; only its owner, group or mode is fixed.
+  - Each file's result says apart whether its content (the key) or its owner, group or mode was out of date,
+    and what they were (RV(keyrings[].content_changed), RV(keyrings[].attributes_changed),
+    RV(keyrings[].found)), so a run in check mode audits the files without writing them.
   - Keys of both cephx key types are taken, C(aes) (40 base64 characters, C(AQ...==)) and C(aes256k)
     (60 characters, C(Ag...=), the type Ceph 19.2.6 and 20.2.4 added). Before a key of type
     C(aes256k) is written, the version of this node's Ceph client library is read from the package database
@@ -171,20 +174,47 @@ keyrings:
     changed:
       description: Whether the file's content, owner, group or mode changed (or would, in check mode).
       type: bool
+    content_changed:
+      description:
+        - Whether the file's content was out of date (another key or entity, anything else in the file) or
+          the file was missing, as found before the run. Check mode tells it without writing, so an audit can
+          tell a wrong key from a wrong mode.
+      type: bool
+      version_added: 0.4.0
+    attributes_changed:
+      description:
+        - Whether the existing file's owner, group or mode differed from those given, as found before the run.
+          V(false) for a file that did not exist.
+      type: bool
+      version_added: 0.4.0
+    found:
+      description:
+        - The file's owner, group (names, or numeric IDs that have no name here) and octal mode as found
+          before the run; V(null) when there was no file.
+      type: dict
+      version_added: 0.4.0
+      sample: {owner: glance, group: glance, mode: '0644'}
   sample:
     - path: /etc/ceph/ceph.client.glance.keyring
       entity: client.glance
       key_type: aes
       changed: false
+      content_changed: false
+      attributes_changed: false
+      found: {owner: glance, group: glance, mode: '0640'}
 '''
 
+import grp
 import os
+import pwd
+import stat
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.ceph_cli import (
     CLIRunner, check_client_key_types, cephx_key_type, control_problem)
 from ansible_collections.openstack_ceph.rbd.plugins.module_utils.keyring import (
-    ensure_keyring_file, entity_problem, keyring_file_problem, keyring_needs_write, keyring_text)
+    ensure_keyring_file, entity_problem, file_mode, group_id, keyring_file_problem, keyring_needs_write, keyring_text,
+    user_id)
 
 
 def label(index, item):
@@ -223,13 +253,37 @@ def check_clients(module):
         check_client_key_types(module, CLIRunner(module), about_to_write, module.params['key_type_check'])
 
 
+def name_of(number, lookup):
+    try:
+        return lookup(number)[0]
+    except KeyError:
+        return str(number)
+
+
+def found_attributes(item):
+    """(owner, group and mode of the file as it is, or None; whether they differ from the item's)."""
+    try:
+        st = os.stat(item['path'])
+    except OSError:
+        return None, False
+    found = dict(owner=name_of(st.st_uid, pwd.getpwuid), group=name_of(st.st_gid, grp.getgrgid),
+                 mode='%04o' % stat.S_IMODE(st.st_mode))
+    # An owner or group that does not exist yet (check mode, created by an earlier task) differs.
+    differs = (item['owner'] is not None and user_id(item['owner']) != st.st_uid
+               or item['group'] is not None and group_id(item['group']) != st.st_gid
+               or file_mode(item['mode']) != stat.S_IMODE(st.st_mode))
+    return found, differs
+
+
 def ensure_keyring(module, item):
     path = item['path']
+    found, attributes_differ = found_attributes(item)
     changed, content_changes = ensure_keyring_file(module, path, item['entity'], item['key'].strip(),
                                                    item['owner'], item['group'], item['mode'])
     diff = dict(before={'path': path, 'content': 'out of date' if content_changes else 'up to date'},
                 after={'path': path, 'content': 'up to date'})
-    return dict(path=path, entity=item['entity'], key_type=item['key_type'], changed=changed), diff
+    return dict(path=path, entity=item['entity'], key_type=item['key_type'], changed=changed,
+                content_changed=content_changes, attributes_changed=attributes_differ, found=found), diff
 
 
 def main():

@@ -267,3 +267,46 @@ def test_malformed_keys_are_refused_naming_the_item_never_the_key(node, run, tmp
     result, failed = run(ceph_keyring, dict(keyrings=[item(tmp_path / 'g.keyring', key=key)]))
     assert failed and all(w in result['msg'] for w in words), result['msg']
     assert key not in str(result) and not find_keys(str(result)) and node.calls == []
+
+
+# The audit's questions (playbooks/audit.yml): a wrong key and a wrong mode are told apart, in check mode.
+
+def test_check_mode_tells_content_from_owner_group_and_mode(fake_cli, run, tmp_path):
+    glance, cinder, new = tmp_path / 'g.keyring', tmp_path / 'c.keyring', tmp_path / 'n.keyring'
+    args = dict(keyrings=[item(glance), item(cinder, 'client.cinder', KEY_B), item(new, 'client.nova')])
+    run(ceph_keyring, dict(keyrings=args['keyrings'][:2]))
+    glance.write_text('[client.glance]\n\tkey = %s\n' % KEY_B)
+    os.chmod(str(glance), 0o640)
+    os.chmod(str(cinder), 0o600)
+    result, failed = run(ceph_keyring, args, check=True)
+    assert not failed
+    by_path = dict((k['path'], k) for k in result['keyrings'])
+    assert (by_path[str(glance)]['content_changed'], by_path[str(glance)]['attributes_changed']) == (True, False)
+    assert (by_path[str(cinder)]['content_changed'], by_path[str(cinder)]['attributes_changed']) == (False, True)
+    assert by_path[str(cinder)]['found']['mode'] == '0600'
+    assert (by_path[str(new)]['content_changed'], by_path[str(new)]['found']) == (True, None)
+    # Check mode wrote nothing, and no key is in the result.
+    assert KEY_B in glance.read_text() and mode_of(cinder) == 0o600 and not new.exists()
+    assert find_keys(str(result)) == []
+
+
+def test_found_is_what_was_there_before_a_real_run_fixed_it(fake_cli, run, tmp_path):
+    glance = tmp_path / 'g.keyring'
+    run(ceph_keyring, dict(keyrings=[item(glance)]))
+    os.chmod(str(glance), 0o600)
+    result, failed = run(ceph_keyring, dict(keyrings=[item(glance)]))
+    entry = result['keyrings'][0]
+    assert not failed and entry['changed'] and entry['attributes_changed'] and not entry['content_changed']
+    assert entry['found']['mode'] == '0600' and mode_of(glance) == 0o640
+    again, failed = run(ceph_keyring, dict(keyrings=[item(glance)]))
+    assert again['keyrings'][0]['found']['mode'] == '0640' and not again['keyrings'][0]['attributes_changed']
+
+
+def test_an_owner_that_differs_is_an_attribute_change(fake_cli, run, tmp_path):
+    glance = tmp_path / 'g.keyring'
+    run(ceph_keyring, dict(keyrings=[item(glance)]))
+    other = os.getuid() + 1
+    result, failed = run(ceph_keyring, dict(keyrings=[dict(item(glance), owner=str(other))]), check=True)
+    entry = result['keyrings'][0]
+    assert not failed and entry['attributes_changed'] and not entry['content_changed']
+    assert entry['found']['owner'] != str(other)
