@@ -240,6 +240,29 @@ secrets:
       ephemeral: false
       private: false
       has_value: true
+other_secrets:
+  description:
+    - With O(secrets), the other secrets libvirt holds (those the list does not name), from the same read,
+      in libvirt's order. Their UUID and usage only, never a value; an audit finds orphans with it.
+    - Those of this call's secrets that O(state=absent) undefines are not among them.
+  returned: when O(secrets) is given
+  type: list
+  elements: dict
+  version_added: 0.4.0
+  contains:
+    uuid:
+      description: The secret's UUID, in lower case.
+      type: str
+    usage_type:
+      description: Its usage type, such as V(ceph), V(volume) or V(iscsi).
+      type: str
+    usage_name:
+      description: Its usage name (for a C(ceph) secret), volume path or target.
+      type: str
+  sample:
+    - uuid: 0b9d3c53-5d1e-4d5f-8f0e-0e5c2f3a6e01
+      usage_type: ceph
+      usage_name: ext client.cinder secret
 '''
 
 import base64
@@ -434,7 +457,8 @@ def checked_item(module, p, where):
 def read_secrets(cli, items):
     """For a list of secrets: the list of secrets and each one's definition and value (when needed),
     in one virsh process. virsh goes on after a command that fails; an `echo` of a marker no output
-    can hold separates the commands' outputs. Returns one read_secret-like tuple per item."""
+    can hold separates the commands' outputs. Returns the list of secrets (parse_list's) and one
+    read_secret-like tuple per item."""
     marker = '@@openstack-ceph-%s@@' % uuid_module.uuid4().hex
     script = ['secret-list']
     for p in items:
@@ -472,7 +496,7 @@ def read_secrets(cli, items):
         else:
             cli.fail(cli.argv('virsh', ['secret-get-value', uuid]), rc, '', err, 'virsh secret-get-value')
         reads.append((definition, xml_text, value_text or None, state, secrets))
-    return reads
+    return secrets, reads
 
 
 def wants_value(p):
@@ -629,7 +653,8 @@ def main():
 
     wheres = ['secrets[%d] (%s): ' % (index, item['uuid']) for index, item in enumerate(items)]
     # Every secret is planned (and refused, if libvirt would refuse it) before the first write.
-    plans = [plan_secret(module, item, read, where) for item, read, where in zip(items, read_secrets(cli, items), wheres)]
+    listed, reads = read_secrets(cli, items)
+    plans = [plan_secret(module, item, read, where) for item, read, where in zip(items, reads, wheres)]
     usages = {}
     for plan in plans:
         if plan['p']['state'] == 'present':
@@ -645,8 +670,11 @@ def main():
                 if changed_before else '')
         apply_secret(module, cli, plan, done)
     results = [outcome(plan) for plan in plans]
+    wanted = set(item['uuid'] for item in items)
+    others = [dict(uuid=uuid, usage_type=usage_type, usage_name=usage_name)
+              for uuid, usage_type, usage_name in listed if uuid not in wanted]
     module.exit_json(changed=any(plan['changed'] for plan in plans), secrets=[r[0] for r in results],
-                     diff=[r[1] for r, plan in zip(results, plans) if plan['changed']])
+                     other_secrets=others, diff=[r[1] for r, plan in zip(results, plans) if plan['changed']])
 
 
 if __name__ == '__main__':

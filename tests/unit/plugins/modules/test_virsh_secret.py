@@ -474,3 +474,24 @@ def test_a_malformed_value_in_a_list_is_refused_naming_the_item_never_the_value(
     result, failed = run(virsh_secret, two(secrets=secrets))
     assert failed and all(w in result['msg'] for w in words), result['msg']
     assert value not in str(result) and node.calls == []
+
+
+def test_a_list_returns_the_other_secrets_libvirt_holds_from_the_same_read(marked, run):
+    orphan = '0b9d3c53-5d1e-4d5f-8f0e-0e5c2f3a6e01'
+    listed = TWO_LIST + " %s   ceph ext client.cinder secret\n %s   volume /var/lib/x.img\n" % (orphan, OTHER)
+    marked.on([TWO_READ], out=MARK.join([listed, XML % 'no', KEY_A, DR_XML % 'no', KEY_B, '']))
+    for check in (True, False):
+        result, failed = run(virsh_secret, two(), check=check)
+        assert not failed and result['changed'] is False, result
+        assert result['other_secrets'] == [
+            dict(uuid=orphan, usage_type='ceph', usage_name='ext client.cinder secret'),
+            dict(uuid=OTHER, usage_type='volume', usage_name='/var/lib/x.img')]
+        assert len(marked.calls) == 1 and find_keys(str(result)) == []
+        del marked.calls[:]
+
+
+def test_an_empty_list_still_lists_the_secrets(marked, run):
+    marked.on([list_read()], out=MARK.join([TWO_LIST, '']))
+    result, failed = run(virsh_secret, dict(secrets=[]), check=True)
+    assert not failed and result['changed'] is False and result['secrets'] == []
+    assert [s['uuid'] for s in result['other_secrets']] == [UUID, DR]
