@@ -5,7 +5,9 @@
 
 The "## Variables" section of roles/<role>/README.md, between the markers below, is generated from
 the `main` entry point of the role's argument specs: one table of the variables (type, default,
-description, choices) and, for a list or dict variable with sub-options, one table of those.
+description, choices) and, for a list or dict variable with sub-options, one table of those. Each
+other entry point (such as a read-only `audit` run with tasks_from) gets a section of its own: what
+it does, the variables of main it takes, and a table of those main does not have.
 
     python tests/docs/role_readmes.py --write   # rewrite the generated sections (make docs)
     python tests/docs/role_readmes.py --check   # exit 1 when a README is out of date (make lint)
@@ -250,8 +252,46 @@ def render_variables(argument_specs, entry_point=ENTRY_POINT):
     return '\n\n'.join(blocks)
 
 
+def render_entry_points(argument_specs):
+    """A section per entry point other than main (such as a read-only `audit` run with tasks_from): what it
+    does, and its variables as the ones of main it takes plus a table of those main does not have."""
+    specs = (argument_specs or {}).get('argument_specs', {})
+    main = (specs.get(ENTRY_POINT) or {}).get('options') or {}
+    blocks = []
+    for name, spec in specs.items():
+        if name == ENTRY_POINT:
+            continue
+        spec = spec or {}
+        options = spec.get('options') or {}
+        lines = ['### Entry point %s' % code(name), '']
+        text = one_line(spec.get('short_description'))
+        lines.append(('%s%s %s' % (text, '' if text.endswith('.') else '.', one_line(spec.get('description')))).strip())
+        lines.append('')
+        shared = [option for option in options if option in main]
+        if shared and len(shared) == len(main):
+            lines.append('It takes the variables of %s above.' % code(ENTRY_POINT))
+        elif shared:
+            lines.append('It takes these variables of %s above: %s.' % (code(ENTRY_POINT), ', '.join(code(o) for o in shared)))
+        own = [option for option in options if option not in main]
+        if own:
+            lines[-1] += ' Its own:' if shared else ''
+            lines += ['', row(['variable', 'type', 'default', 'description']), '| --- | --- | --- | --- |']
+            for option_name in own:
+                option = options[option_name] or {}
+                default = render_default(option)
+                if default == UNSET and option.get('required'):
+                    default = '(required)'
+                lines.append(row([code(option_name), render_type(option), default, render_description(option)]))
+        elif not shared:
+            lines.append('It has no variables.')
+        blocks.append('\n'.join(lines))
+    return '\n\n'.join(blocks)
+
+
 def generated_block(argument_specs):
-    return '%s\n%s\n\n%s' % (BEGIN, render_variables(argument_specs), END)
+    entry_points = render_entry_points(argument_specs)
+    body = render_variables(argument_specs) + ('\n\n' + entry_points if entry_points else '')
+    return '%s\n%s\n\n%s' % (BEGIN, body, END)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -184,3 +184,19 @@ def test_check_fails_when_a_spec_drifts(tmp_path):
     assert rr.main(['--check', '--root', str(tmp_path)]) == 1
     rr.write(str(tmp_path), out=io.StringIO())
     assert rr.main(['--check', '--root', str(tmp_path)]) == 0
+
+
+def test_other_entry_points_get_a_section_after_main():
+    specs = copy.deepcopy(SPECS)
+    specs['argument_specs']['other']['short_description'] = 'Read-only - compares'
+    specs['argument_specs']['other']['description'] = ['Run with C(tasks_from) V(other.yml).']
+    specs['argument_specs']['audit'] = {'short_description': 'Audit', 'options': copy.deepcopy(specs['argument_specs']['main']['options'])}
+    block = rr.generated_block(specs)
+    lines = block.split('\n')
+    assert lines.index('### Entry point `other`') > lines.index('| --- | --- | --- | --- |')
+    assert 'Read-only - compares. Run with `tasks_from` `other.yml`.' in lines
+    assert '| `not_main` | str | (unset) | Not documented. |' in lines
+    assert lines[lines.index('### Entry point `audit`') + 2:][:2] == ['Audit.', '']
+    assert 'It takes the variables of `main` above.' in lines
+    # The main table documents main's variables only.
+    assert 'not_main' not in rr.render_variables(specs)
