@@ -101,7 +101,7 @@ def rotation_check(plan, state, guests, clients, key_type=None, force=False):
         lines.append('%s %s. Keyring files: %s. Libvirt secrets: %s. Services restarted where '
                      'their keyring changes: %s. Running guests using it: %s.' % (
                          name, what,
-                         ', '.join('%s:%s' % (k['host'], k['path']) for k in pair['keyrings']) or 'none',
+                         ', '.join(_unique('%s:%s' % (k['host'], k['path']) for k in pair['keyrings'])) or 'none',
                          ', '.join('%s:%s' % (x['host'], x['uuid']) for x in pair['secrets']) or 'none',
                          ', '.join('%s:%s' % (x['host'], SERVICE_NAMES[x['kind']]) for x in pair['services']) or 'none',
                          ', '.join(using) or 'none'))

@@ -83,6 +83,8 @@ VARIABLE = 'openstack_ceph_rotate_users'
 
 
 def rotation_plan(model, users, clusters, hosts, before=None, key_type=None):
+    if not isinstance(users, (list, tuple)) or not users or not all(isinstance(u, str) and u for u in users):
+        _fail('%s must be a list of user names such as [glance, cinder], got %r.' % (VARIABLE, users))
     if before is None and key_type is None:
         _fail('Give openstack_ceph_rotate_before (the time the rotation began: keys made before it are rotated), '
               'openstack_ceph_rotate_key_type (aes or aes256k: keys of another type are rotated), or both.')
@@ -95,8 +97,6 @@ def rotation_plan(model, users, clusters, hosts, before=None, key_type=None):
                   'would rotate them again. Give the time the rotation began, the same for every run of it.')
     if key_type not in (None, 'aes', 'aes256k'):
         _fail('openstack_ceph_rotate_key_type must be aes or aes256k, got %r.' % (key_type,))
-    if not isinstance(users, (list, tuple)) or not users or not all(isinstance(u, str) and u for u in users):
-        _fail('%s must be a list of user names such as [glance, cinder], got %r.' % (VARIABLE, users))
     entities = _unique(u if u.startswith('client.') else 'client.' + u for u in users)
     declared = model['clusters']
     if clusters:
