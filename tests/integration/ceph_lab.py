@@ -143,8 +143,10 @@ class Result(dict):
     output = ''
 
 
-def run_module(module, args, check=False, diff=True, verbosity=0, no_log=False, callback='ansible.posix.json'):
-    """Run openstack_ceph.rbd.<module> once on localhost through ansible-playbook."""
+def run_module(module, args, check=False, diff=True, verbosity=0, no_log=False, callback='ansible.posix.json',
+               interpreter=None):
+    """Run openstack_ceph.rbd.<module> once on localhost through ansible-playbook (with the tests' Python, or
+    `interpreter`, such as the system's Python with its Ceph bindings)."""
     task = {'name': 'module under test', 'openstack_ceph.rbd.%s' % module: args,
             'check_mode': check, 'diff': diff, 'ignore_errors': True}
     if no_log:
@@ -157,7 +159,7 @@ def run_module(module, args, check=False, diff=True, verbosity=0, no_log=False, 
                ANSIBLE_STDOUT_CALLBACK=callback,
                ANSIBLE_LOCALHOST_WARNING='False',
                ANSIBLE_INVENTORY_UNPARSED_WARNING='False',
-               ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+               ANSIBLE_PYTHON_INTERPRETER=interpreter or sys.executable,
                ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, '.build', 'collections'),
                ANSIBLE_NOCOLOR='1')
     cmd = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', path] + (['-' + 'v' * verbosity] if verbosity else [])
