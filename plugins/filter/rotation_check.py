@@ -28,9 +28,10 @@ options:
     required: true
   state:
     description:
-      - Per (cluster, user) of the plan, V({cluster, entity, exists, rotate, key_type, key_created, mon_versions}), read
-        from the cluster before any change (C(rotate), whether the key would be rotated; C(mon_versions), the
-        monitors' Ceph versions).
+      - Per (cluster, user) of the plan, V({cluster, entity, exists, rotate, because, key_type, key_created, mon_versions,
+        allowed_types}), read from the cluster before any change (C(rotate), whether the key would be rotated, and
+        C(because), why; C(mon_versions), the monitors' Ceph versions; C(allowed_types), the key types the monitors'
+        map allows, or V(None) where it names none).
     type: list
     elements: dict
     required: true
@@ -79,8 +80,8 @@ SERVICE_NAMES = {'glance': 'glance-api', 'cinder_volume': 'cinder-volume', 'cind
 def rotation_check(plan, state, guests, clients, key_type=None, force=False):
     """The plan in words, and what must stop the rotation before anything changes.
 
-    state: per (cluster, entity) of the plan, {cluster, entity, exists, rotate, key_type, key_created,
-    mon_versions}, from a read of the cluster (no key). guests: {host: [[domain, secret uuid], ...]}, the running
+    state: per (cluster, entity) of the plan, {cluster, entity, exists, rotate, because, key_type, key_created,
+    mon_versions, allowed_types}, from a read of the cluster (no key). guests: {host: [[domain, secret uuid], ...]}, the running
     guests' Ceph secrets on each compute node. clients: {host: {version, aes256k}}, read when key_type is aes256k."""
     lines, refusals = [], []
     for pair in plan:
@@ -90,9 +91,9 @@ def rotation_check(plan, state, guests, clients, key_type=None, force=False):
             refusals.append('%s does not exist: run site.yml (or playbooks/ceph.yml) first, which creates it.' % name)
             continue
         now = found[0]
-        uuids = dict((s['uuid'], s['host']) for s in pair['secrets'])
+        held = set((s['host'], s['uuid']) for s in pair['secrets'])
         using = ['%s on %s' % (domain, host) for host in sorted(guests or {})
-                 for domain, uuid in (guests[host] or []) if uuids.get(uuid) == host]
+                 for domain, uuid in (guests[host] or []) if (host, uuid) in held]
         if now['rotate']:
             what = 'gets a new key%s: %s' % (' of type %s' % key_type if key_type else '', '; '.join(now['because']))
         else:
@@ -107,6 +108,13 @@ def rotation_check(plan, state, guests, clients, key_type=None, force=False):
                          ', '.join(using) or 'none'))
         if not now['rotate']:
             continue
+        new_type = key_type or now['key_type']
+        allowed = now.get('allowed_types')
+        if allowed is not None and new_type not in allowed:
+            refusals.append('%s: the monitors allow keys of type %s only (auth_allowed_ciphers), not %s: Ceph would take '
+                            'the new key and then refuse every login with it. Give openstack_ceph_rotate_key_type one of '
+                            'those, or allow the type first (ceph mon set auth_allowed_ciphers).'
+                            % (name, ', '.join(allowed), new_type))
         if key_type == 'aes256k':
             old = [v for v in now.get('mon_versions') or [] if not _can_use_aes256k(v)]
             if old:

@@ -78,6 +78,16 @@ mon_host:
   returned: when V(mons) is gathered
   type: str
   sample: "[v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0]"
+auth_ciphers:
+  description:
+    - The key types the monitors' map names (Ceph 20.2.4 and 19.2.6 on). C(preferred), the type the monitors give new keys;
+      C(allowed), the types a client may authenticate with; C(service), the type of the daemons' rotating keys.
+    - Each V(null) when the monitors' map has no such field (older releases, which know type C(aes) only).
+    - A key of a type not in C(allowed) is imported without complaint, and then refused when a client logs in with it.
+  returned: when V(mons) is gathered
+  type: dict
+  sample: {preferred: aes256k, allowed: [aes256k], service: aes256k}
+  version_added: 0.3.0
 minimal_conf:
   description:
     - Output of C(ceph config generate-minimal-conf) with the tab indentation removed, ending in one newline.
@@ -161,6 +171,14 @@ def mon_facts(dump):
     return mons, ','.join(p for p in parts if p)
 
 
+def cipher_facts(dump):
+    def name(value):
+        return value.get('name') if isinstance(value, dict) else value
+    allowed = dump.get('auth_allowed_ciphers')
+    return dict(preferred=name(dump.get('auth_preferred_cipher')), service=name(dump.get('auth_service_cipher')),
+                allowed=[name(c) for c in allowed] if isinstance(allowed, list) else None)
+
+
 def version_facts(versions):
     by_daemon = {}
     releases = set()
@@ -205,6 +223,7 @@ def main():
         dummy, dump, dummy2 = cli.ceph_json(['mon', 'dump'])
         result['fsid'] = dump.get('fsid')
         result['mons'], result['mon_host'] = mon_facts(dump)
+        result['auth_ciphers'] = cipher_facts(dump)
     if 'minimal_conf' in gather:
         dummy, out, dummy2 = cli.ceph(['config', 'generate-minimal-conf'])
         lines = [line.strip() for line in out.splitlines()]

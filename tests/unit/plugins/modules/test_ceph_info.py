@@ -90,3 +90,15 @@ def test_client_not_installed_says_why(fake_cli, run):
     result, failed = run(ceph_info, dict(gather=['client']))
     assert not failed and result['client']['version'] is None and result['client']['aes256k'] is False
     assert 'no packages found' in result['client']['why']
+
+
+def test_the_monitors_key_types_are_read_from_the_same_mon_dump(fake_cli, run):
+    tentacle = dict(MON_DUMP, auth_preferred_cipher={'type': 2, 'name': 'aes256k'},
+                    auth_allowed_ciphers=[{'type': 2, 'name': 'aes256k'}], auth_service_cipher={'type': 2, 'name': 'aes256k'})
+    fake_cli.on('mon dump', out=tentacle)
+    result, failed = run(ceph_info, dict(gather=['mons']))
+    assert result['auth_ciphers'] == {'preferred': 'aes256k', 'allowed': ['aes256k'], 'service': 'aes256k'}
+    assert len(fake_cli.calls) == 1
+    fake_cli.on('mon dump', out=MON_DUMP)
+    result, failed = run(ceph_info, dict(gather=['mons']))
+    assert result['auth_ciphers'] == {'preferred': None, 'allowed': None, 'service': None}
