@@ -92,13 +92,13 @@ def volume_cycle(log, stop):
             time.sleep(1)
             continue
         vid = made['volume']['id']
-        ready = wait(lambda: api('GET', CINDER + '/volumes/' + vid)[1],
+        ready = wait(lambda vid=vid: api('GET', CINDER + '/volumes/' + vid)[1],
                      lambda v: v and v['volume']['status'] in ('available', 'error'), 60)
         status = (api('GET', CINDER + '/volumes/' + vid)[1] or {}).get('volume', {}).get('status')
         log.add('volume create', ready and status == 'available', started, status or 'no answer')
         started = time.time()
         api('DELETE', CINDER + '/volumes/' + vid)
-        gone = wait(lambda: api('GET', CINDER + '/volumes/' + vid)[0], lambda c: c == 404, 60)
+        gone = wait(lambda vid=vid: api('GET', CINDER + '/volumes/' + vid)[0], lambda c: c == 404, 60)
         if not gone:
             status = (api('GET', CINDER + '/volumes/' + vid)[1] or {}).get('volume', {}).get('status')
             if status == 'error_deleting':
@@ -110,13 +110,13 @@ def volume_cycle(log, stop):
         if code != 201:
             log.add('image upload', False, started, 'HTTP %s' % code)
             continue
-        put, _ = api('PUT', GLANCE + '/v2/images/%s/file' % made['id'], data='\0' * (1 << 20))
-        active = wait(lambda: api('GET', GLANCE + '/v2/images/' + made['id'])[1],
-                      lambda i: i and i['status'] in ('active', 'killed'), 30)
-        status = (api('GET', GLANCE + '/v2/images/' + made['id'])[1] or {}).get('status')
+        iid = made['id']
+        put, _ = api('PUT', GLANCE + '/v2/images/%s/file' % iid, data='\0' * (1 << 20))
+        wait(lambda iid=iid: api('GET', GLANCE + '/v2/images/' + iid)[1], lambda i: i and i['status'] in ('active', 'killed'), 30)
+        status = (api('GET', GLANCE + '/v2/images/' + iid)[1] or {}).get('status')
         log.add('image upload', put == 204 and status == 'active', started, '%s %s' % (put, status))
         started = time.time()
-        code, _ = api('DELETE', GLANCE + '/v2/images/' + made['id'])
+        code, _ = api('DELETE', GLANCE + '/v2/images/' + iid)
         log.add('image delete', code == 204, started, 'HTTP %s' % code)
 
 
