@@ -302,9 +302,8 @@ def pool_findings(result, host, cluster=None):
     for pool in (result or {}).get('pools') or []:
         item = '%s/%s' % (cluster, pool['name'])
         if pool.get('changed'):
-            commands = pool.get('commands') or []
-            out.append(finding(host, 'pools', item, False, 'site.yml would run: %s' % ('; '.join(commands)
-                                                                                     or 'its creation')))
+            commands = '; '.join(pool.get('commands') or []) or 'its creation'
+            out.append(finding(host, 'pools', item, False, 'site.yml would run: %s' % commands))
         else:
             applications = (pool.get('pool') or {}).get('applications') or []
             out.append(finding(host, 'pools', item, True, 'as declared, application %s' % (', '.join(applications) or 'none')))

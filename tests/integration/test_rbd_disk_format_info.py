@@ -77,8 +77,8 @@ def test_each_image_is_told_by_its_first_bytes_and_nothing_changes(images, reade
 
 
 def test_named_images_and_a_missing_one(images):
-    result = run_module('rbd_disk_format_info', dict(images.client_args, pool=POOL, reader='cli',
-                                                      images=['disk-vdi', 'no-such-image', 'disk-raw']))
+    named = ['disk-vdi', 'no-such-image', 'disk-raw']
+    result = run_module('rbd_disk_format_info', dict(images.client_args, pool=POOL, reader='cli', images=named))
     assert not result.get('failed'), result
     assert result['images'] == [{'name': 'disk-raw', 'disk_format': 'raw'}, {'name': 'disk-vdi', 'disk_format': 'vdi'}]
 

@@ -282,5 +282,5 @@ def test_audit_is_clean_once_the_image_and_the_orphan_are_removed(drift):
     assert clean.rc == 0, clean.output[-4000:]
     assert clean.report['ok'] is True and clean.drifted() == set()
     # The whole drift test's time, for the record (docs/guide/audit.md).
-    print('drift test: %.0f s (audits %s s)' % (drift['seconds'], ', '.join('%.0f' % drift[n].seconds
-                                                                             for n in ('drifted', 'repaired', 'clean'))))
+    audits = ', '.join('%.0f' % drift[name].seconds for name in ('drifted', 'repaired', 'clean'))
+    print('drift test: %.0f s (audits %s s)' % (drift['seconds'], audits))
