@@ -59,7 +59,7 @@ def api(method, url, body=None, data=None, timeout=30):
     if data is not None:
         argv += ['-H', 'Content-Type: application/octet-stream', '--data-binary', '@-']
     done = docker('osc-lab-controller', *argv, input=data, timeout=timeout + 10)
-    text, _, code = done.stdout.rpartition('\n')
+    text, code = done.stdout.rpartition('\n')[::2]
     try:
         return int(code), (json.loads(text) if text.strip() else None)
     except ValueError:
@@ -111,12 +111,12 @@ def volume_cycle(log, stop):
             log.add('image upload', False, started, 'HTTP %s' % code)
             continue
         iid = made['id']
-        put, _ = api('PUT', GLANCE + '/v2/images/%s/file' % iid, data='\0' * (1 << 20))
+        put = api('PUT', GLANCE + '/v2/images/%s/file' % iid, data='\0' * (1 << 20))[0]
         wait(lambda iid=iid: api('GET', GLANCE + '/v2/images/' + iid)[1], lambda i: i and i['status'] in ('active', 'killed'), 30)
         status = (api('GET', GLANCE + '/v2/images/' + iid)[1] or {}).get('status')
         log.add('image upload', put == 204 and status == 'active', started, '%s %s' % (put, status))
         started = time.time()
-        code, _ = api('DELETE', GLANCE + '/v2/images/' + iid)
+        code = api('DELETE', GLANCE + '/v2/images/' + iid)[0]
         log.add('image delete', code == 204, started, 'HTTP %s' % code)
 
 

@@ -58,7 +58,7 @@ def test_a_given_old_key_is_proven_refused_from_a_private_file_that_is_then_remo
         seen['path'] = path
         return None
     cli.on('health', rc=1, err=REFUSED)
-    cli.answers[0] = (['health'], 1, lambda: refused(), REFUSED)
+    cli.answers[0] = (['health'], 1, refused, REFUSED)
     result, failed = run(ceph_auth_check, dict(checks=[dict(entity='client.cinder', key=KEY, expect='refused')]))
     assert not failed and result['checks'][0]['result'] == 'refused' and result['checks'][0]['keyring'] is None
     assert seen['mode'] == '0o600' and seen['dir'] == '0o700' and not os.path.exists(seen['path'])

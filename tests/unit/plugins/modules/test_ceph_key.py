@@ -155,7 +155,7 @@ def test_a_list_read_in_check_mode_returns_known_keys_and_creates_nothing(cli, r
     assert not failed and len(cli.calls) == 1
     glance, cinder = result['users']
     assert glance == {'entity': 'client.glance', 'changed': False, 'caps': CAPS, 'key': KEY_A, 'key_type': 'aes',
-                     'key_created': '2023-11-14T22:13:20Z', 'rotated': False}
+                      'key_created': '2023-11-14T22:13:20Z', 'rotated': False}
     assert cinder['changed'] is True and 'key' not in cinder and cinder['key_type'] is None
     assert KEY_B not in str(result), 'keys of entities not asked for are never returned'
 
