@@ -199,7 +199,9 @@ def text_report(findings, complete):
         return NOT_FINISHED + '\n'
     drifted = [r for r in findings if not r['ok']]
     if not drifted:
-        return 'No drift: %d findings on %d hosts, all as declared.\n' % (len(findings), len(set(r['host'] for r in findings)))
+        hosts = len(set(r['host'] for r in findings))
+        return 'No drift: %d finding%s on %d host%s, all as declared.\n' % (
+            len(findings), '' if len(findings) == 1 else 's', hosts, '' if hosts == 1 else 's')
     return ''.join('%s %s %s: %s\n' % (r['host'], r['check'], r['item'], r['detail']) for r in drifted)
 
 

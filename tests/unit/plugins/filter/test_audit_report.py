@@ -96,6 +96,7 @@ def test_text_lists_the_drifts_or_says_there_is_none():
         'adm raw_images ceph/images/b: is qcow2, not raw\n')
     assert audit_report([f for f in FINDINGS if f['ok']], 'text') == 'No drift: 5 findings on 3 hosts, all as declared.\n'
     assert 'did not finish' in audit_report([], 'text', complete=False)
+    assert audit_report(FINDINGS[:1], 'text') == 'No drift: 1 finding on 1 host, all as declared.\n'
 
 
 @pytest.mark.parametrize('key_type', ['aes', 'aes256k'])
