@@ -28,16 +28,16 @@ options:
     type: dict
     required: true
   users:
-    description: The users to rotate, as V(cinder) or V(client.cinder) (C(openstack_ceph_rotate_users)).
-    type: list
-    elements: str
+    description:
+      - The users to rotate, as V(cinder) or V(client.cinder) (C(openstack_ceph_rotate_users)).
+      - A string is a comma-separated list, as C(-e openstack_ceph_rotate_users=glance,cinder-backup) gives it.
+    type: raw
     required: true
   clusters:
     description:
       - The clusters to rotate them on (C(openstack_ceph_rotate_clusters)). Empty or V(None), every managed
-        cluster where a service uses one of the users.
-    type: list
-    elements: str
+        cluster where a service uses one of the users. A string is a comma-separated list.
+    type: raw
   hosts:
     description: The inventory's hosts of each kind of node, V({glance, cinder_volume, cinder_backup, nova_compute}).
     type: dict
@@ -83,6 +83,7 @@ VARIABLE = 'openstack_ceph_rotate_users'
 
 
 def rotation_plan(model, users, clusters, hosts, before=None, key_type=None):
+    users = _names(users)
     if not isinstance(users, (list, tuple)) or not users or not all(isinstance(u, str) and u for u in users):
         _fail('%s must be a list of user names such as [glance, cinder], got %r.' % (VARIABLE, users))
     if before is None and key_type is None:
@@ -99,6 +100,7 @@ def rotation_plan(model, users, clusters, hosts, before=None, key_type=None):
         _fail('openstack_ceph_rotate_key_type must be aes or aes256k, got %r.' % (key_type,))
     entities = _unique(u if u.startswith('client.') else 'client.' + u for u in users)
     declared = model['clusters']
+    clusters = _names(clusters)
     if clusters:
         if not isinstance(clusters, (list, tuple)):
             _fail('openstack_ceph_rotate_clusters must be a list of cluster names, got %r.' % (clusters,))
@@ -145,6 +147,13 @@ def rotation_plan(model, users, clusters, hosts, before=None, key_type=None):
                 VARIABLE, entity[len('client.'):], 'cluster ' + ', '.join(names) if names else 'any managed cluster',
                 ', '.join(_unique(e[len('client.'):] for c in names for e in declared[c]['entities'])) or 'none'))
     return plan
+
+
+def _names(value):
+    """A list as given, or the names of a comma-separated string (as -e name=a,b gives them)."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(',') if v.strip()]
+    return value
 
 
 class FilterModule(object):

@@ -119,3 +119,8 @@ def test_a_user_already_rotated_is_not_rotated_again():
     plan = rotation_plan(model(), ['glance'], ['ceph'], HOSTS, BEGAN)
     check = rotation_check(plan, state(plan, rotate=False, because=[]), {}, {})
     assert check['rotate'] == [] and 'not rotated again' in check['lines'][0]
+
+
+def test_names_given_on_the_command_line_as_a_comma_separated_string():
+    plan = rotation_plan(model(), 'glance, cinder-backup', 'dr', HOSTS, BEGAN)
+    assert [(p['cluster'], p['entity']) for p in plan] == [('dr', 'client.glance'), ('dr', 'client.cinder-backup')]
