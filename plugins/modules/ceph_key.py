@@ -124,7 +124,8 @@ options:
         midway, run again, does not rotate a key that is already new. A time in the future is refused, since
         the new key would then be rotated again by every run.
       - The new key is made by the monitors with C(ceph auth rotate) where they have that command (Ceph 19
-        and later), else here, from the operating system's random source, and imported on standard input
+        and later; a pending key made earlier with C(ceph auth get-or-create-pending), which would stay valid
+        next to the new key, is then cleared), else here, from the operating system's random source, and imported on standard input
         with the entity's capabilities. Where C(ceph auth rotate) gives a key of another type than the one
         wanted, that key is replaced at once by one of the wanted type.
       - The capabilities are kept (or set from O(caps) when given). An entity without capabilities cannot be
@@ -531,6 +532,9 @@ def rotate_key(module, cli, plan, return_key):
         what = 'ceph auth rotate %s' % entity
         rc, out, err = cli.ceph(['auth', 'rotate', entity, '--format', 'json'], check_rc=False, what=what)
         if rc == 0:
+            if pending_key_kept(out):
+                # 'auth rotate' keeps a pending key made earlier, which would stay valid next to the new one.
+                cli.ceph(['auth', 'clear-pending', entity], what='ceph auth clear-pending %s' % entity)
             key = rotated_key(out) or (read_one(cli, entity) or {}).get('key')
             if key is not None and not return_key:
                 module.no_log_values.add(key)
@@ -549,15 +553,23 @@ def rotate_key(module, cli, plan, return_key):
     return key, 'auth import'
 
 
-def rotated_key(out):
-    """The key in the output of 'ceph auth rotate --format json' (a list of entries, or one), or None."""
+def rotated_entry(out):
+    """The entry in the output of 'ceph auth rotate --format json' (a list of entries, or one), or {}."""
     try:
         found = json.loads(out)
     except ValueError:
-        return None
+        return {}
     if isinstance(found, list) and found:
         found = found[0]
-    return found.get('key') if isinstance(found, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def rotated_key(out):
+    return rotated_entry(out).get('key')
+
+
+def pending_key_kept(out):
+    return bool(rotated_entry(out).get('pending_key'))
 
 
 def guard_own_user(module, plan, where, what):

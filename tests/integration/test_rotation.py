@@ -96,3 +96,24 @@ def test_a_rotated_key_is_returned_unmasked_with_return_key(cluster):
     result = run_module('ceph_key', dict(cluster.client_args, users=[{'name': entity}], return_key=True,
                                          rotate_if_created_before=time.time()))
     assert not result.get('failed') and result['users'][0]['key'] == cluster.auth(entity)['key']
+
+
+def test_a_pending_key_made_earlier_does_not_outlive_the_rotation(cluster, tmp_path):
+    """Monitors with 'ceph auth rotate' keep a pending key (get-or-create-pending, Ceph 18.2 on) next to the new key;
+    ceph_key clears it, so only the new key logs in."""
+    entity = 'client.rot-d'
+    cluster.ceph('auth', 'get-or-create', entity, 'mon', CAPS['mon'], 'osd', CAPS['osd'])
+    made = cluster.json('ceph', 'auth', 'get-or-create-pending', entity)
+    if made is None:
+        return  # Ceph 16.2 has no pending keys: nothing can outlive a rotation there.
+    pending = (made[0] if isinstance(made, list) else made).get('pending_key')
+    assert pending, made
+    time.sleep(1.1)
+    result = run_module('ceph_key', dict(cluster.client_args, users=[{'name': entity}], rotate_if_created_before=time.time()))
+    assert not result.get('failed') and result['changed'] is True, result
+    new = cluster.auth(entity)['key']
+    proof = run_module('ceph_auth_check', dict(checks=[
+        dict(entity=entity, conf=cluster.conf, key=new),
+        dict(entity=entity, conf=cluster.conf, key=pending, expect='refused')], connect_timeout=20))
+    assert not proof.get('failed'), proof
+    assert pending not in result.output and new not in result.output

@@ -602,3 +602,15 @@ def test_rotation_times_in_iso_and_epoch_forms():
     assert time_problem(1796590800, 'x') == (1796590800.0, None)
     assert time_problem('1796590800', 'x') == (1796590800.0, None)
     assert time_problem(True, 'x')[0] is None
+
+
+def test_a_pending_key_that_auth_rotate_keeps_is_cleared(fake_cli, run):
+    cli = rotation_cli(fake_cli)
+    fresh, pending = fake_key('aes', b'N', created=1800000000), fake_key('aes', b'P', created=1700000001)
+    cli.secrets += [fresh, pending]
+    cli.on('auth rotate client.glance', out=[{'entity': 'client.glance', 'key': fresh, 'pending_key': pending}])
+    cli.on('auth clear-pending client.glance', out='')
+    result, failed = run(ceph_key, dict(users=[{'name': 'client.glance'}], rotate_if_created_before=BEFORE))
+    assert not failed and result['users'][0]['rotated_with'] == 'auth rotate', result
+    assert cli.called('auth clear-pending client.glance')
+    assert pending not in str(result) and fresh not in str(result)
