@@ -128,10 +128,11 @@ def rotation_check(plan, state, guests, clients, key_type=None, force=False):
                                 % (name, ', '.join(cannot), AES256K_CLIENTS_TEXT))
         if using and not force:
             refusals.append(
-                '%s is used by running guests (%s). Each keeps the key it started with, and loses its disks once its '
-                'cephx ticket must be renewed with that key, which the monitors then refuse. Move them to the new key '
-                'first (live-migrate them, or stop and start them, after the rotation), in the window the guide gives '
-                '(docs/guide/rotation.md), and set openstack_ceph_rotate_force=true to rotate anyway.'
+                '%s is used by running guests (%s). Each keeps the key it started with. Once its tickets can no longer '
+                'be renewed with that key, its next new connection to an OSD hangs: as early as about an hour after the '
+                'rotation, with Ceph\'s default ticket lifetimes. Plan a window to move them to the new key right after '
+                'the rotation (live-migrate them, hard-reboot them, or stop and start them; docs/guide/rotation.md), and '
+                'set openstack_ceph_rotate_force=true to rotate anyway.'
                 % (name, ', '.join(using)))
     return {'lines': lines, 'refusals': refusals,
             'rotate': [dict((k, s[k]) for k in ('cluster', 'entity')) for s in state if s['exists'] and s['rotate']]}

@@ -2,8 +2,13 @@
 # A throwaway single-node Ceph cluster (mon + mgr + one memstore OSD, cephx on) bound to
 # 127.0.0.1, living entirely in one directory: never reads or writes /etc/ceph.
 #
-#   ceph-mini-cluster.sh start DIR [MON_PORT]   -> DIR/ceph.conf, DIR/ceph.client.admin.keyring
+#   ceph-mini-cluster.sh start DIR [MON_PORT [MON_OPTION=VALUE...]]
+#                                   -> DIR/ceph.conf, DIR/ceph.client.admin.keyring
 #   ceph-mini-cluster.sh stop DIR
+#
+# MON_OPTION=VALUE pairs go in the [mon] section before the monitor first starts. Some options only
+# act from there: the ticket lifetimes (auth_mon_ticket_ttl, auth_service_ticket_ttl) apply to the
+# rotating service secrets the monitor makes, and those made at its first start keep theirs.
 #
 # Clients use:  ceph --conf DIR/ceph.conf --keyring DIR/ceph.client.admin.keyring ...
 set -euo pipefail
@@ -11,6 +16,7 @@ set -euo pipefail
 cmd=${1:?usage: $0 start|stop DIR [MON_PORT]}
 dir=${2:?usage: $0 start|stop DIR [MON_PORT]}
 port=${3:-3300}
+mon_options=("${@:4}")
 
 stop_cluster() {
   local pidfile
@@ -47,6 +53,10 @@ start_cluster() {
     if [ -e "$lib" ]; then class_dir=$(dirname "$lib"); break; fi
   done
   [ -n "$class_dir" ] || { echo "ceph-mini-cluster: no libcls_rbd.so (is ceph-osd installed?)" >&2; exit 1; }
+  local option
+  for option in "${mon_options[@]}"; do
+    [[ $option =~ ^[a-z_]+=[A-Za-z0-9_.,:/-]+$ ]] || { echo "ceph-mini-cluster: not a MON_OPTION=VALUE: $option" >&2; exit 2; }
+  done
   cat >"$conf" <<CONF
 [global]
 fsid = $fsid
@@ -77,6 +87,7 @@ ms_bind_ipv6 = false
 mon_data = $dir/mon/\$id
 keyring = $dir/mon/\$id/keyring
 mon_cluster_log_file = $dir/log/cluster.log
+$(for option in "${mon_options[@]}"; do printf '%s = %s\n' "${option%%=*}" "${option#*=}"; done)
 [mgr]
 mgr_data = $dir/mgr/\$id
 keyring = $dir/mgr/\$id/keyring

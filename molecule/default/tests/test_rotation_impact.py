@@ -1,84 +1,61 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, openstack_ceph.rbd contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What rotating client.cinder and client.glance does to running clients, measured on the lab's cluster "ceph"
-with its monitors' ticket lifetimes shortened (auth tickets 40 s, service tickets 20 s), so that renewals
-happen within the test.
+"""What rotating client.cinder and client.glance does to running clients, measured on the lab's cluster dr.
 
-A guest (QEMU through libvirt, its disk a Cinder volume opened with client.cinder's key from the collection's
-libvirt secret) reads its disk every second. A loop creates and deletes a small Cinder volume and a Glance
-image. rotate.yml runs in the middle, with openstack_ceph_rotate_force. The test records every request and
-read, and writes the figures to .build/rotation-impact.json. Then the OSD is marked down, so that the guest
-reconnects to it with the service ticket it still has; a stop and start of the guest brings it onto the new
-key. The old keys are put back at the end, and site.yml writes them again, so the tests after this one find
-the lab as it was.
+dr's monitors started with short ticket lifetimes (lab_ceph_mon_options in inventories/lab: auth tickets of
+40 s and service tickets of 20 s, instead of 72 h and 1 h), so that a client's ticket renewals, and their
+refusal once its key is gone, happen within the test. The lifetimes are read from the running monitor.
 
-The service tickets' shorter lifetime applies only to the rotating service secrets the monitors make after
-the change; those the lab's cluster made at its start keep their hour, so the guest's last ticket stays valid
-through the test. What happens once it no longer is (every new OSD connection refused) is in
-docs/guide/rotation.md, from Ceph's sources and a trial on clusters started with short lifetimes."""
+A server booted by Nova (its root disk a clone in cluster ceph) has a 1 GiB volume of Cinder's dr backend
+attached through Nova: its QEMU opens the volume as dr's client.cinder, with the key it read from the
+collection's libvirt secret when it started. The guest has no operating system, so the test drives the
+guest's disk through QEMU's monitor: every second a 4 KiB write to the volume and a flush, which reach dr's
+OSD. Meanwhile a loop creates and deletes a small volume on the dr backend and uploads and deletes a small
+image in Glance's dr store.
+
+1. before: 20 s of load;
+2. rotation: rotate.yml for cinder and glance on dr, with openstack_ceph_rotate_force;
+3. after: every PROBE s the OSD is marked down. It comes back on new addresses, so every client opens new
+   connections to it, with a service ticket it must have from the monitors. The phase ends at the first
+   probe after which the guest's I/O does not come back within RECOVERY s, or after HOLD s;
+4. a hard reboot through Nova: a new QEMU reads the secret, which now holds the new key.
+
+The figures go to .build/rotation-impact.json. The old keys are put back at the end, and site.yml writes
+them again, so the tests after this one find the lab as it was."""
 
 import json
 import os
 import subprocess
 import threading
 import time
+from xml.etree import ElementTree
 
 import pytest
 import testinfra.utils.ansible_runner
 from cephx_keys import find_keys
-from lab_keystone import token
+from lab_run import CINDER, GLANCE, NOVA, NOVA_VERSION, ROOT, api, boot, boot_image, call, delete_server, docker, playbook, \
+    server_of, wait_for
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ['MOLECULE_INVENTORY_FILE'])
-INVENTORY = os.environ['MOLECULE_INVENTORY_FILE']
-GLANCE = 'http://127.0.0.1:9292'
-CINDER = 'http://127.0.0.1:8776/v3'
-TTL = {'auth_mon_ticket_ttl': 40, 'auth_service_ticket_ttl': 20}
-BEFORE, AFTER = 20, 60
-GUEST = """<domain type='qemu'><name>impact-guest</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
-<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
-<disk type='network' device='disk'><driver name='qemu' type='raw' cache='none'/>
-<source protocol='rbd' name='volumes/volume-%s'><host name='127.0.0.1' port='3300'/></source>
-<auth username='cinder'><secret type='ceph' uuid='%s'/></auth><target dev='vda' bus='virtio'/><readonly/></disk>
-</devices></domain>"""
-
-
-def docker(container, *argv, **kwargs):
-    return subprocess.run(['docker', 'exec', '-i', container] + list(argv), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True, check=False, **kwargs)
+CLUSTER = 'dr'
+USERS = ('cinder', 'glance')
+BEFORE, PROBE, RECOVERY, HOLD = 20, 30, 25, 360
+IO = 'guest write and flush'
+# What dr's monitor logs when a client logs in with a key the user no longer has, and what its OSD logs when a
+# client presents a ticket made with a service secret it no longer keeps.
+MON_REFUSED = 'unexpected key'
+OSD_REFUSED = 'could not get service secret for service osd'
 
 
 def ceph(*argv):
-    done = docker('osc-lab-ceph', 'ceph', *argv, timeout=60)
+    done = docker('osc-lab-ceph', 'ceph', '--cluster', CLUSTER, *argv, timeout=60, universal_newlines=True)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
-def api(method, url, body=None, data=None, timeout=30):
-    """One request from the controller, where the APIs listen: (HTTP status or None, JSON or None)."""
-    argv = ['curl', '-s', '-m', str(timeout), '-o', '/dev/stdout', '-w', '\n%{http_code}', '-X', method,
-            '-H', 'X-Auth-Token: %s' % token(hosts.get_host('osc-lab-controller')), url]
-    if body is not None:
-        argv += ['-H', 'Content-Type: application/json', '-d', json.dumps(body)]
-    if data is not None:
-        argv += ['-H', 'Content-Type: application/octet-stream', '--data-binary', '@-']
-    done = docker('osc-lab-controller', *argv, input=data, timeout=timeout + 10)
-    text, code = done.stdout.rpartition('\n')[::2]
-    try:
-        return int(code), (json.loads(text) if text.strip() else None)
-    except ValueError:
-        return None, None
-
-
-def wait(read, done, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = read()
-        if done(value):
-            return True
-        time.sleep(1)
-    return False
+def virsh(*argv, **kwargs):
+    return docker('osc-lab-compute', 'virsh', '-c', 'qemu:///system', *argv, universal_newlines=True, **kwargs)
 
 
 class Log(list):
@@ -87,67 +64,128 @@ class Log(list):
                      'detail': detail})
 
 
-def volume_cycle(log, stop):
-    """Create a 1 GiB volume on the ceph backend, wait for it, delete it; create and upload a 1 MiB image, delete it."""
+def load(log, stop):
+    """Create a 1 GiB volume on the dr backend, wait for it, delete it; upload a 1 MiB image to the dr store,
+    delete it."""
+    def until(url, done, timeout):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            answer = call('GET', url)
+            if done(answer):
+                return answer
+            time.sleep(1)
+        return call('GET', url)
+
     while not stop.is_set():
         started = time.time()
-        code, made = api('POST', CINDER + '/volumes', {'volume': {'size': 1, 'name': 'impact-loop', 'volume_type': 'ceph'}})
+        code, made = call('POST', CINDER + '/volumes', body={'volume': {'size': 1, 'name': 'impact-loop', 'volume_type': CLUSTER}})
         if code != 202:
             log.add('volume create', False, started, 'HTTP %s' % code)
             time.sleep(1)
             continue
-        vid = made['volume']['id']
-        ready = wait(lambda vid=vid: api('GET', CINDER + '/volumes/' + vid)[1],
-                     lambda v: v and v['volume']['status'] in ('available', 'error'), 60)
-        status = (api('GET', CINDER + '/volumes/' + vid)[1] or {}).get('volume', {}).get('status')
-        log.add('volume create', ready and status == 'available', started, status or 'no answer')
+        url = CINDER + '/volumes/' + made['volume']['id']
+        status = ((until(url, lambda a: (a[1] or {}).get('volume', {}).get('status') in ('available', 'error'), 60)[1] or {})
+                  .get('volume', {}).get('status'))
+        log.add('volume create', status == 'available', started, status or 'no answer')
         started = time.time()
-        api('DELETE', CINDER + '/volumes/' + vid)
-        gone = wait(lambda vid=vid: api('GET', CINDER + '/volumes/' + vid)[0], lambda c: c == 404, 60)
-        if not gone:
-            status = (api('GET', CINDER + '/volumes/' + vid)[1] or {}).get('volume', {}).get('status')
-            if status == 'error_deleting':
-                api('POST', CINDER + '/volumes/%s/action' % vid, {'os-reset_status': {'status': 'available'}})
-                api('DELETE', CINDER + '/volumes/' + vid)
+        call('DELETE', url)
+        gone = until(url, lambda a: a[0] == 404, 60)[0] == 404
+        if not gone and ((call('GET', url)[1] or {}).get('volume', {}).get('status') == 'error_deleting'):
+            call('POST', url + '/action', body={'os-reset_status': {'status': 'available'}})
+            call('DELETE', url)
         log.add('volume delete', gone, started)
         started = time.time()
-        code, made = api('POST', GLANCE + '/v2/images', {'name': 'impact-loop', 'disk_format': 'raw', 'container_format': 'bare'})
+        code, made = call('POST', GLANCE + '/v2/images', body={'name': 'impact-loop', 'disk_format': 'raw',
+                                                                  'container_format': 'bare'})
         if code != 201:
             log.add('image upload', False, started, 'HTTP %s' % code)
             continue
-        iid = made['id']
-        put = api('PUT', GLANCE + '/v2/images/%s/file' % iid, data='\0' * (1 << 20))[0]
-        wait(lambda iid=iid: api('GET', GLANCE + '/v2/images/' + iid)[1], lambda i: i and i['status'] in ('active', 'killed'), 30)
-        status = (api('GET', GLANCE + '/v2/images/' + iid)[1] or {}).get('status')
+        url = GLANCE + '/v2/images/' + made['id']
+        put = call('PUT', url + '/file', data=b'\0' * (1 << 20), headers={'X-Image-Meta-Store': CLUSTER})[0]
+        status = (until(url, lambda a: (a[1] or {}).get('status') in ('active', 'killed'), 30)[1] or {}).get('status')
         log.add('image upload', put == 204 and status == 'active', started, '%s %s' % (put, status))
         started = time.time()
-        code = api('DELETE', GLANCE + '/v2/images/' + iid)[0]
+        code = call('DELETE', url)[0]
         log.add('image delete', code == 204, started, 'HTTP %s' % code)
 
 
-def guest_reads(log, stop, domain):
-    """One 4 KiB read of the guest's disk a second, through QEMU's block layer, each in the next of its first 16
-    objects (4 MiB each, read from an OSD: QEMU's cache=none turns librbd's cache off); a read that does not answer
-    within 10 s counts as hung. QEMU's monitor waits for the read, so a hung read also holds up the next ones."""
+def guest_io(log, stop, guest):
+    """Every second a 4 KiB write to the attached volume, in the next of its first 16 objects (4 MiB each),
+    then a flush: both reach the OSD, whatever librbd's cache does. An operation that does not answer within
+    10 s counts as hung; QEMU's monitor waits for it, so a hung one also holds up the next ones."""
     offset = 0
     while not stop.is_set():
         started = time.time()
         offset = (offset + 1) % 16
-        try:
-            done = docker('osc-lab-compute', 'virsh', '-c', 'qemu:///system', 'qemu-monitor-command', domain, '--hmp',
-                          'qemu-io libvirt-1-storage "read %d 4k"' % (offset * (1 << 20)), timeout=10)
-            ok = done.returncode == 0
-            detail = done.stderr.strip()
-        except subprocess.TimeoutExpired:
-            ok, detail = False, 'no answer within 10 s'
-        log.add('guest read', ok, started, detail)
+        ok, detail = True, ''
+        for command in ('write -P 0x5a %d 4k' % (offset << 22), 'flush'):
+            try:
+                done = virsh('qemu-monitor-command', guest['domain'], '--hmp',
+                             'qemu-io -d /machine/peripheral/%s/virtio-backend "%s"' % (guest['device'], command), timeout=10)
+                ok, detail = done.returncode == 0 and 'error' not in done.stdout.lower(), (done.stderr + done.stdout).strip()
+            except subprocess.TimeoutExpired:
+                ok, detail = False, 'no answer within 10 s'
+            if not ok:
+                break
+        log.add(IO, ok, started, detail[:200] if not ok else '')
         time.sleep(max(0, 1 - (time.time() - started)))
 
 
-def unexpected_keys():
-    """How many logins with a key it no longer has the monitor of cluster ceph refused so far (its log)."""
-    done = docker('osc-lab-ceph', 'grep', '-c', 'unexpected key', '/var/lib/osc-lab-ceph/log/ceph-mon.a.log')
+def attached_device(domain, volume_id):
+    """The guest's device alias of the volume's rbd disk, read from libvirt, and the disk's auth user and secret."""
+    xml = ElementTree.fromstring(virsh('dumpxml', domain, timeout=30).stdout)
+    for disk in xml.findall('devices/disk'):
+        source = disk.find('source')
+        if source is not None and source.get('name') == 'volumes/volume-' + volume_id:
+            return disk.find('alias').get('name'), disk.find('auth').get('username'), disk.find('auth/secret').get('uuid')
+    raise AssertionError('volume %s is not a disk of %s' % (volume_id, domain))
+
+
+def qemu_io_errors(domain):
+    """How many of the guest's writes and flushes failed with an error, as QEMU logged them (qemu-io's answers
+    go to the domain's log, not to the monitor)."""
+    done = docker('osc-lab-compute', 'grep', '-c', '-E', '^(write|flush) failed', '/var/log/libvirt/qemu/%s.log' % domain,
+                  universal_newlines=True)
     return int(done.stdout.strip() or 0)
+
+
+def osd_up():
+    return json.loads(ceph('osd', 'dump', '-f', 'json'))['osds'][0]['up'] == 1
+
+
+def guest_answers_after(log, since, timeout):
+    """Whether a guest operation started after `since` succeeded within timeout seconds of it."""
+    deadline = since + timeout
+    while time.time() < deadline:
+        if [e for e in list(log) if e['what'] == IO and e['ok'] and e['at'] >= since]:
+            return True
+        time.sleep(1)
+    return False
+
+
+def log_count(log_file, text):
+    """How many lines of a daemon's log on dr hold the text so far."""
+    done = docker('osc-lab-ceph', 'grep', '-c', '-F', text, log_file, universal_newlines=True)
+    return int(done.stdout.strip() or 0)
+
+
+def daemon_log(daemon):
+    # The lab's daemons all run as cluster "ceph", whatever name their clients give the cluster.
+    return ceph('config', 'show', daemon, 'log_file').strip().replace('$cluster', 'ceph').replace('$name', daemon)
+
+
+def probe(log, zero):
+    """The OSD marked down: it comes back on new addresses, so every client connects to it anew, with a service
+    ticket from the monitors. Whether a guest write and flush started after its return succeeded within RECOVERY s."""
+    marked = time.time()
+    ceph('osd', 'down', '0')
+    wait_for(osd_up, bool, timeout=90, what='osd.0 up again', interval=1)
+    back = time.time()
+    answered = guest_answers_after(log, back, RECOVERY)
+    # The guest's operations that may fail because of the probe: from 10 s before the OSD went down (those
+    # running then) until the end of the wait.
+    return {'at_s': round(marked - zero, 1), 'osd_back_after_s': round(back - marked, 1), 'guest_io_back': answered,
+            'window': (marked - 10, back + RECOVERY)}
 
 
 def summary(log, start, end):
@@ -169,59 +207,66 @@ class Measured(dict):
         return '<rotation measured: %s>' % json.dumps(self.get('result'))
 
 
-def playbook(path, *args):
-    env = dict(os.environ, ANSIBLE_NOCOLOR='1')
-    for name in ('ANSIBLE_FORCE_COLOR', 'PY_COLORS'):
-        env.pop(name, None)
-    return subprocess.run(['ansible-playbook', '-i', INVENTORY, path] + list(args), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=900, check=False, cwd=ROOT, env=env)
+def keys():
+    return dict((u, ceph('auth', 'get-key', 'client.' + u).strip()) for u in USERS)
 
 
 @pytest.fixture(scope='module')
 def impact(tmp_path_factory):
-    pairs = (('ceph', 'cinder'), ('ceph', 'glance'))
-    old = dict((p, ceph('--cluster', p[0], 'auth', 'get-key', 'client.%s' % p[1]).strip()) for p in pairs)
-    secret = [line.split()[0] for line in docker('osc-lab-compute', 'virsh', '-c', 'qemu:///system', 'secret-list').stdout.splitlines()
-              if line.split()[1:] == ['ceph', 'client.cinder', 'secret']][0]
-    if 'ceph' not in [t['name'] for t in api('GET', CINDER + '/types')[1]['volume_types']]:
-        api('POST', CINDER + '/types', {'volume_type': {'name': 'ceph', 'extra_specs': {'volume_backend_name': 'ceph'}}})
-    code, made = api('POST', CINDER + '/volumes', {'volume': {'size': 1, 'name': 'impact-disk', 'volume_type': 'ceph'}})
-    assert code == 202, made
-    disk = made['volume']['id']
-    assert wait(lambda: api('GET', CINDER + '/volumes/' + disk)[1], lambda v: v and v['volume']['status'] == 'available', 60)
-    # Data in the volume's first objects: librbd answers reads of objects that do not exist without asking an OSD.
-    written = docker('osc-lab-ceph', 'rbd', 'bench', '--io-type', 'write', '--io-size', '1M', '--io-total', '16M',
-                     '--io-pattern', 'seq', 'volumes/volume-%s' % disk, timeout=120)
-    assert written.returncode == 0, written.stderr
-    result = {'ttl': TTL}
-    log, stop = Log(), threading.Event()
+    ttl = dict((o, float(ceph('config', 'show', 'mon.a', o).strip())) for o in ('auth_mon_ticket_ttl', 'auth_service_ticket_ttl'))
+    assert max(ttl.values()) <= 60, 'dr must start with short ticket lifetimes (lab_ceph_mon_options): %s' % ttl
+    mon_log, osd_log = daemon_log('mon.a'), daemon_log('osd.0')
+    old = keys()
+    if CLUSTER not in [t['name'] for t in api('GET', CINDER + '/types')['volume_types']]:
+        api('POST', CINDER + '/types', {'volume_type': {'name': CLUSTER, 'extra_specs': {'volume_backend_name': CLUSTER}}})
+    image = boot_image('impact-boot')
+    server = volume = None
+    result = {'cluster': CLUSTER, 'ttl_s': ttl}
+    log, stop, threads = Log(), threading.Event(), []
     try:
-        for option, value in TTL.items():
-            ceph('config', 'set', 'mon', option, str(value))
-        started = docker('osc-lab-compute', 'virsh', '-c', 'qemu:///system', 'create', '/dev/stdin', input=GUEST % (disk, secret))
-        assert started.returncode == 0, started.stderr
-        threads = [threading.Thread(target=volume_cycle, args=(log, stop)),
-                   threading.Thread(target=guest_reads, args=(log, stop, 'impact-guest'))]
+        server = boot(image, 'impact-server')
+        assert server['status'] == 'ACTIVE', server.get('fault', server)
+        domain = server['OS-EXT-SRV-ATTR:instance_name']
+        made = api('POST', CINDER + '/volumes', {'volume': {'size': 1, 'name': 'impact-disk', 'volume_type': CLUSTER}})
+        volume = wait_for(lambda: api('GET', CINDER + '/volumes/' + made['volume']['id'])['volume'],
+                          lambda v: v['status'] != 'creating', what='the volume')
+        assert volume['status'] == 'available', volume
+        api('POST', NOVA + '/servers/%s/os-volume_attachments' % server['id'], {'volumeAttachment': {'volumeId': volume['id']}},
+            headers=NOVA_VERSION)
+        attached = wait_for(lambda: api('GET', CINDER + '/volumes/' + volume['id'])['volume'],
+                            lambda v: v['status'] not in ('available', 'reserved', 'attaching'), what='the attachment')
+        assert attached['status'] == 'in-use', attached
+        device, user, secret = attached_device(domain, volume['id'])
+        result['guest_disk'] = {'user': user, 'secret': secret}
+        guest = {'domain': domain, 'device': device}
+        threads = [threading.Thread(target=load, args=(log, stop)), threading.Thread(target=guest_io, args=(log, stop, guest))]
         for t in threads:
             t.start()
         t0 = time.time()
         time.sleep(BEFORE)
+        # The control: with its key still valid, the guest's I/O comes back after the OSD's return.
+        probes = [probe(log, t0)]
         rotation_start = time.time()
-        rotated = playbook('playbooks/rotate.yml', '-e', '{"openstack_ceph_rotate_users": ["cinder", "glance"]}',
-                           '-e', 'openstack_ceph_rotate_clusters=ceph', '-e', 'openstack_ceph_rotate_force=true',
+        rotated = playbook('playbooks/rotate.yml', '-e', json.dumps({'openstack_ceph_rotate_users': list(USERS)}),
+                           '-e', 'openstack_ceph_rotate_clusters=' + CLUSTER, '-e', 'openstack_ceph_rotate_force=true',
                            '-e', 'openstack_ceph_rotate_before=%s' % time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
         rotation_end = time.time()
-        refused_at_end_of_rotation = unexpected_keys()
-        time.sleep(AFTER)
-        renewal_end = time.time()
-        refused_renewals = unexpected_keys() - refused_at_end_of_rotation
-        # An OSD reconnection, as an OSD restart or a placement change causes: the guest must open a new session.
-        ceph('osd', 'down', '0')
-        time.sleep(30)
-        reconnect_end = time.time()
-        # The guest onto the new key: a stop and start (a new QEMU reads the libvirt secret again).
-        docker('osc-lab-compute', 'virsh', '-c', 'qemu:///system', 'destroy', 'impact-guest')
-        restarted = docker('osc-lab-compute', 'virsh', '-c', 'qemu:///system', 'create', '/dev/stdin', input=GUEST % (disk, secret))
+        refused_before, tickets_before = log_count(mon_log, MON_REFUSED), log_count(osd_log, OSD_REFUSED)
+        while time.time() < rotation_end + HOLD and probes[-1]['guest_io_back']:
+            time.sleep(max(0, rotation_end + PROBE * (len(probes) - 1) - time.time()))
+            probes.append(probe(log, rotation_end))
+        lost = time.time()
+        refused, tickets = log_count(mon_log, MON_REFUSED) - refused_before, log_count(osd_log, OSD_REFUSED) - tickets_before
+        between = [e for e in log if e['what'] == IO and not e['ok'] and e['at'] < lost
+                   and not [p for p in probes if p['window'][0] <= e['at'] <= p['window'][1]]]
+        for each in probes:
+            each.pop('window')
+        # A hard reboot: Nova makes the domain anew, and the new QEMU reads the secret's new value.
+        api('POST', NOVA + '/servers/%s/action' % server['id'], {'reboot': {'type': 'HARD'}}, headers=NOVA_VERSION)
+        rebooted = wait_for(lambda: server_of(server['id']), lambda s: not s['OS-EXT-STS:task_state'], timeout=180,
+                            what='the hard reboot')
+        reboot_end = time.time()
+        guest['device'] = attached_device(domain, volume['id'])[0]
         time.sleep(15)
         stop.set()
         for t in threads:
@@ -230,35 +275,37 @@ def impact(tmp_path_factory):
         result.update(rotation_s=round(rotation_end - rotation_start, 1), rotate_rc=rotated.returncode,
                       before_rotation=summary(log, t0, rotation_start),
                       during_rotation=summary(log, rotation_start, rotation_end),
-                      after_rotation_ticket_renewals=summary(log, rotation_end, renewal_end),
-                      after_osd_reconnection=summary(log, renewal_end, reconnect_end),
-                      after_guest_restart=summary(log, reconnect_end + 5, end), guest_restarted=restarted.returncode == 0,
-                      refused_renewals_after_rotation=refused_renewals,
-                      guest_reads_after_osd_reconnection=[(round(e['at'] - renewal_end, 1), e['ok'], e['took'])
-                                                          for e in log if e['what'] == 'guest read'
-                                                          and renewal_end <= e['at'] < reconnect_end])
-        new = dict((p, ceph('--cluster', p[0], 'auth', 'get-key', 'client.%s' % p[1]).strip()) for p in pairs)
+                      after_rotation=summary(log, rotation_end, lost), probes=probes,
+                      guest_io_failed_outside_probes=len(between),
+                      refused_renewals_after_rotation=refused, osd_refused_old_tickets_after_rotation=tickets,
+                      hard_reboot={'status': rebooted['status'], 'took_s': round(reboot_end - lost, 1)},
+                      guest_io_errors_logged_by_qemu=qemu_io_errors(domain),
+                      after_hard_reboot=summary(log, reboot_end, end))
         with open(os.path.join(ROOT, '.build', 'rotation-impact.json'), 'w') as f:
             json.dump(result, f, indent=1)
-        yield Measured(result=result, output=rotated.stdout, old=old, new=new, log=log)
+        yield Measured(result=result, output=rotated.stdout, old=old, new=keys(), log=log)
     finally:
         stop.set()
-        docker('osc-lab-compute', 'virsh', '-c', 'qemu:///system', 'destroy', 'impact-guest')
-        for option in TTL:
-            ceph('config', 'rm', 'mon', option)
-        api('DELETE', CINDER + '/volumes/' + disk)
+        for t in threads:
+            t.join(120)
+        if server:
+            delete_server(server)
+        if volume:
+            api('DELETE', CINDER + '/volumes/' + volume['id'])
+        api('DELETE', GLANCE + '/v2/images/' + image['id'])
         restore(tmp_path_factory, old)
 
 
 def restore(tmp_path_factory, old):
     """The old keys back in Ceph (from a 0600 file, through ceph_key's secret), then written everywhere by site.yml."""
     work = tmp_path_factory.mktemp('impact-restore')
-    keys = work / 'keys.json'
-    keys.touch(mode=0o600)
-    keys.write_text(json.dumps({'restore': [{'name': 'client.' + u, 'secret': k} for (c, u), k in old.items()]}))
+    saved = work / 'keys.json'
+    saved.touch(mode=0o600)
+    saved.write_text(json.dumps({'restore': [{'name': 'client.' + u, 'secret': k} for u, k in old.items()]}))
     play = work / 'restore.yml'
-    play.write_text(json.dumps([{'hosts': 'osc-lab-ceph', 'gather_facts': False, 'vars_files': [str(keys)], 'tasks': [
-        {'name': 'Put the old keys back', 'openstack_ceph.rbd.ceph_key': {'users': '{{ restore }}'}, 'no_log': True}]}]))
+    play.write_text(json.dumps([{'hosts': 'osc-lab-ceph', 'gather_facts': False, 'vars_files': [str(saved)], 'tasks': [
+        {'name': 'Put the old keys back', 'openstack_ceph.rbd.ceph_key': {'cluster': CLUSTER, 'users': '{{ restore }}'},
+         'no_log': True}]}]))
     put = playbook(str(play))
     assert put.returncode == 0, put.stdout[-2000:]
     site = playbook('playbooks/site.yml')
@@ -268,25 +315,43 @@ def restore(tmp_path_factory, old):
 def test_rotation_under_load_is_measured_and_reported(impact):
     result = impact['result']
     print(json.dumps(result, indent=1))
-    assert impact['result']['rotate_rc'] == 0, impact['output'][-3000:]
-    assert all(impact['new'][p] != impact['old'][p] for p in impact['old'])
+    assert result['rotate_rc'] == 0, impact['output'][-3000:]
+    assert all(impact['new'][u] != impact['old'][u] for u in USERS)
+    # The guest's volume is opened as dr's client.cinder, one of the rotated users.
+    assert result['guest_disk']['user'] == 'cinder', result['guest_disk']
     # Enough load to measure: requests before, during and after the rotation.
-    assert result['before_rotation']['guest read']['requests'] >= BEFORE - 3
-    assert result['after_rotation_ticket_renewals']['volume create']['requests'] >= 2
+    assert result['before_rotation'][IO]['requests'] >= BEFORE, result['before_rotation']
+    assert result['during_rotation'][IO]['requests'] >= 10, result['during_rotation']
+    assert result['during_rotation']['volume create']['requests'] >= 1, result['during_rotation']
+    assert result['after_rotation']['volume create']['requests'] >= 1, result['after_rotation']
     assert not [k for k in list(impact['old'].values()) + list(impact['new'].values()) if k in impact['output']]
     assert not find_keys(impact['output'])
 
 
-def test_a_busy_guest_keeps_its_io_through_the_rotation_and_its_failed_ticket_renewals(impact):
+def test_the_services_serve_on_the_new_keys_once_restarted(impact):
     result = impact['result']
-    assert result['before_rotation']['guest read']['failed'] == 0, result['before_rotation']
-    assert result['during_rotation']['guest read']['failed'] == 0, result['during_rotation']
-    assert result['after_rotation_ticket_renewals']['guest read']['failed'] == 0, result['after_rotation_ticket_renewals']
-    # The monitors did refuse the guest's renewals with its old key meanwhile.
+    for what in ('volume create', 'volume delete', 'image upload', 'image delete'):
+        assert result['after_rotation'][what]['failed'] == 0, result['after_rotation']
+
+
+def test_a_busy_guest_keeps_its_io_until_it_must_reconnect_and_then_cannot(impact):
+    result = impact['result']
+    probes = result['probes']
+    # The control: with its key valid, the guest comes back after an OSD reconnection.
+    assert probes[0]['guest_io_back'], probes
+    # Through the rotation and the refused renewals, its I/O on its open connection went on: no write or
+    # flush failed outside the probes, and none failed with an error.
     assert result['refused_renewals_after_rotation'] > 0, result
+    assert result['guest_io_failed_outside_probes'] == 0, result
+    assert result['guest_io_errors_logged_by_qemu'] == 0, result
+    # Once its tickets have lapsed it cannot connect to the OSD again: the OSD refuses the ticket it still
+    # has, and its I/O hangs.
+    assert len(probes) > 1 and not probes[-1]['guest_io_back'], probes
+    assert result['osd_refused_old_tickets_after_rotation'] > 0, result
 
 
-def test_a_restarted_guest_reads_with_the_new_key(impact):
+def test_a_hard_rebooted_guest_does_io_with_the_new_key(impact):
     result = impact['result']
-    assert result['guest_restarted']
-    assert result['after_guest_restart']['guest read']['failed'] == 0, result['after_guest_restart']
+    assert result['hard_reboot']['status'] == 'ACTIVE', result['hard_reboot']
+    after = result['after_hard_reboot'][IO]
+    assert after['requests'] >= 10 and after['failed'] == 0, result['after_hard_reboot']
