@@ -14,7 +14,6 @@ playbook manages, and the test checks that it is then reported, as known, and no
 import json
 import os
 import re
-import subprocess
 import time
 from xml.etree import ElementTree
 
@@ -22,10 +21,9 @@ import pytest
 import testinfra.utils.ansible_runner
 from cephx_keys import find_keys, is_cephx_key
 from lab_keystone import auth_header
+from lab_run import GLANCE, api, playbook, wait_for
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ['MOLECULE_INVENTORY_FILE'])
-GLANCE = 'http://127.0.0.1:9292'
 CEPH, CONTROLLER, COMPUTE = 'osc-lab-ceph', 'osc-lab-controller', 'osc-lab-compute'
 # The side effect's external-mode secret (molecule/default/side_effect.yml).
 EXT_SECRET = '0b9d3c53-5d1e-4d5f-8f0e-0e5c2f3a6e01'
@@ -45,23 +43,13 @@ def host(name):
     return hosts.get_host(name)
 
 
-def run(argv, timeout=900):
-    # Without colours (molecule's verifier forces them), so that the output reads as text.
-    env = dict(os.environ, ANSIBLE_NOCOLOR='1')
-    for name in ('ANSIBLE_FORCE_COLOR', 'PY_COLORS'):
-        env.pop(name, None)
-    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                          timeout=timeout, check=False, cwd=ROOT, env=env)
-
-
 class Audit(object):
     """One audit run: its exit code, output and the two report files."""
 
     def __init__(self, directory, *args):
         started = time.time()
-        self.proc = run(['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE'],
-                         os.path.join(ROOT, 'playbooks', 'audit.yml'), '-e', 'openstack_ceph_audit_dir=%s' % directory,
-                         '-e', json.dumps({'openstack_ceph_audit_known_secrets': [EXT_SECRET]})] + list(args))
+        self.proc = playbook('playbooks/audit.yml', '-e', 'openstack_ceph_audit_dir=%s' % directory,
+                             '-e', json.dumps({'openstack_ceph_audit_known_secrets': [EXT_SECRET]}), *args)
         self.seconds = time.time() - started
         self.rc, self.output = self.proc.returncode, self.proc.stdout
         self.texts = {}
@@ -101,23 +89,6 @@ def ceph_secret():
         if found:
             return found.group(1)
     raise AssertionError('no libvirt secret for client.cinder of cluster ceph')
-
-
-def api(method, url, body=None, data=''):
-    controller = host(CONTROLLER)
-    payload = " -H 'Content-Type: application/json' -d '%s'" % json.dumps(body) if body is not None else ''
-    out = controller.check_output("curl -sSf -X %s %s%s%s '%s'" % (method, auth_header(controller), payload, data, url))
-    return json.loads(out) if out.strip() else None
-
-
-def wait_for(read, done, timeout=120, what=''):
-    deadline = time.time() + timeout
-    while True:
-        value = read()
-        if done(value):
-            return value
-        assert time.time() < deadline, 'timed out waiting for %s: %s' % (what, value)
-        time.sleep(2)
 
 
 def upload_qcow2():
@@ -177,8 +148,7 @@ def drift(tmp_path_factory):
         assert all(is_cephx_key(k) for k in out['wrong_keys']) and not set(out['wrong_keys']) & set(keys)
 
         out['drifted'] = Audit(str(tmp_path_factory.mktemp('audit-drifted')), '--diff', '-vv')
-        out['site'] = run(['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE'],
-                           os.path.join(ROOT, 'playbooks', 'site.yml')])
+        out['site'] = playbook('playbooks/site.yml')
         glance_serves()
         out['repaired'] = Audit(str(tmp_path_factory.mktemp('audit-repaired')))
         # Independent reads of what site.yml repaired.
@@ -203,7 +173,7 @@ def drift(tmp_path_factory):
             api('DELETE', GLANCE + '/v2/images/' + image)
         compute.run('virsh -c qemu:///system secret-undefine %s' % ORPHAN)
         if not out.get('clean') or out['clean'].rc != 0:
-            run(['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE'], os.path.join(ROOT, 'playbooks', 'site.yml')])
+            playbook('playbooks/site.yml')
         glance_serves()
 
 

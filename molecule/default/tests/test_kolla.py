@@ -10,13 +10,13 @@ compared with an independent read, ceph auth get-key on the lab's Ceph node, and
 import os
 import shutil
 import stat
-import subprocess
 import sys
 
 import pytest
+import lab_run
 import testinfra.utils.ansible_runner
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
+ROOT = lab_run.ROOT
 KOLLA_VENV = os.path.join(ROOT, '.build', 'kolla-ansible')
 KOLLA_SHARE = os.path.join(KOLLA_VENV, 'share', 'kolla-ansible')
 # kolla-ansible 20.x deploys OpenStack 2025.1, the release of the trixie lab.
@@ -34,17 +34,9 @@ enable_cinder_backup: true
 """
 
 
-def plain(env=None):
-    """The environment without colours (molecule's verifier forces them), so that outputs read as text."""
-    env = dict(env or os.environ, ANSIBLE_NOCOLOR='1')
-    for name in ('ANSIBLE_FORCE_COLOR', 'PY_COLORS'):
-        env.pop(name, None)
-    return env
-
-
 def run(argv, env=None, cwd=None):
-    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                          timeout=1200, check=False, env=plain(env), cwd=cwd)
+    """kolla-ansible's commands run from the directory given (its own ansible.cfg lookup), without colours."""
+    return lab_run.run(argv, timeout=1200, cwd=cwd, env=env)
 
 
 class Run(dict):

@@ -17,17 +17,8 @@ import sys
 import pytest
 import testinfra.utils.ansible_runner
 import yaml
+from lab_run import ROOT, run
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
-
-
-def run(argv):
-    # Without colours (molecule's verifier forces them), so that the output reads as text.
-    env = dict(os.environ, ANSIBLE_NOCOLOR='1')
-    for name in ('ANSIBLE_FORCE_COLOR', 'PY_COLORS'):
-        env.pop(name, None)
-    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                          timeout=900, check=False, cwd=ROOT, env=env)
 
 
 class Run(dict):

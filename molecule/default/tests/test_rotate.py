@@ -16,9 +16,9 @@ import time
 import pytest
 import testinfra.utils.ansible_runner
 from cephx_keys import find_keys
+from lab_run import playbook
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
-ROTATE = os.path.join(ROOT, 'playbooks', 'rotate.yml')
+ROTATE = 'playbooks/rotate.yml'
 hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ['MOLECULE_INVENTORY_FILE'])
 PAIRS = (('ceph', 'glance'), ('dr', 'glance'), ('dr', 'cinder-backup'), ('ceph', 'cinder'), ('dr', 'cinder'))
 ROTATED = PAIRS[:3]
@@ -34,12 +34,7 @@ def now():
 
 
 def rotate(*args):
-    env = dict(os.environ, ANSIBLE_NOCOLOR='1')
-    for name in ('ANSIBLE_FORCE_COLOR', 'PY_COLORS'):
-        env.pop(name, None)
-    return subprocess.run(['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE'], ROTATE] + list(args),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=900,
-                          check=False, env=env)
+    return playbook(ROTATE, *args)
 
 
 def users(*names):

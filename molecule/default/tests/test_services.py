@@ -6,8 +6,6 @@ tools, and checked with independent reads (rbd, ceph) on the Ceph host."""
 
 import json
 import os
-import subprocess
-import time
 import uuid
 from xml.etree import ElementTree
 
@@ -17,34 +15,16 @@ import testinfra.utils.ansible_runner
 import yaml
 from cephx_keys import is_cephx_key
 from lab_keystone import auth_header
+from lab_run import CINDER, FLAVOR, GLANCE, NOVA, NOVA_VERSION, ROOT, api, boot, delete_server, server_of, wait_for
+from lab_run import boot_image as upload_boot_image
+from lab_run import playbook as lab_playbook
 
 hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ['MOLECULE_INVENTORY_FILE'])
-GLANCE = 'http://127.0.0.1:9292'
-CINDER = 'http://127.0.0.1:8776/v3'
 ANSIBLE_UUID_NAMESPACE = uuid.UUID('361E6D51-FAEC-444A-9079-341386DA8E2E')
 
 
 def host(name):
     return hosts.get_host(name)
-
-
-def api(method, url, body=None, headers=''):
-    """One JSON request from the controller, where the APIs listen on loopback, with a token of the
-    lab's Keystone."""
-    controller = host('osc-lab-controller')
-    data = " -H 'Content-Type: application/json' -d '%s'" % json.dumps(body) if body is not None else ''
-    out = controller.check_output("curl -sSf -X %s %s %s%s '%s'" % (method, auth_header(controller), headers, data, url))
-    return json.loads(out) if out.strip() else None
-
-
-def wait_for(read, done, timeout=180, what=''):
-    deadline = time.time() + timeout
-    while True:
-        value = read()
-        if done(value):
-            return value
-        assert time.time() < deadline, 'timed out waiting for %s: %s' % (what, value)
-        time.sleep(2)
 
 
 def ini(node, path):
@@ -255,7 +235,7 @@ def test_cinder_backup_lands_in_drs_backups_pool(volume):
                  lambda bs: backup['id'] not in [b['id'] for b in bs if b['status'] != 'error'], what='the backup deletion')
 
 
-SITE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'playbooks', 'site.yml')
+SITE = 'playbooks/site.yml'
 
 
 def test_no_key_in_any_output_and_check_mode_changes_nothing():
@@ -273,8 +253,7 @@ def test_no_key_in_any_output_and_check_mode_changes_nothing():
         assert 'PLAY RECAP' in text
         assert not [k for k in keys if k in text], 'a cephx key is in the molecule output'
     # A third run in check mode with diffs at -vvv: nothing to change, and no key shown.
-    run = subprocess.run(['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE'], SITE, '--check', '--diff', '-vvv'],
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=900, check=False)
+    run = lab_playbook(SITE, '--check', '--diff', '-vvv')
     assert run.returncode == 0, run.stdout[-3000:]
     recap = run.stdout[run.stdout.rindex('PLAY RECAP'):]
     assert recap.count('changed=0') == 3 and 'failed=0' in recap, recap
@@ -282,9 +261,7 @@ def test_no_key_in_any_output_and_check_mode_changes_nothing():
 
 
 def playbook(name, *args):
-    path = os.path.join(os.path.dirname(SITE), name)
-    return subprocess.run(['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE'], path] + list(args),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600, check=False)
+    return lab_playbook(os.path.join('playbooks', name), *args, timeout=600)
 
 
 def test_verify_playbook_passes_and_can_fail():
@@ -419,8 +396,7 @@ def test_a_changed_nova_option_restarts_only_nova_compute():
 def test_external_mode_check_run_changes_nothing():
     # The side effect step's external-mode run, again in check mode: it reads, predicts no change.
     side_effect = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'side_effect.yml')
-    run = subprocess.run(['ansible-playbook', '-i', os.environ['MOLECULE_INVENTORY_FILE'], side_effect, '--check', '--diff'],
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600, check=False)
+    run = lab_playbook(side_effect, '--check', '--diff', timeout=600)
     assert run.returncode == 0, run.stdout[-3000:]
     recap = run.stdout[run.stdout.rindex('PLAY RECAP'):]
     assert recap.count('changed=0') == 2 and 'failed=0' in recap, recap
@@ -432,10 +408,8 @@ def test_nova_on_one_compute_host_moves_to_dr_with_a_second_converge(tmp_path, l
     ceph, compute = host('osc-lab-ceph'), host('osc-lab-compute')
     zone = tmp_path / 'zone-dr.yml'
     zone.write_text(json.dumps({'all': {'hosts': {'osc-lab-compute': {'openstack_ceph_nova': {'cluster': 'dr'}}}}}))
-    inventory = os.environ['MOLECULE_INVENTORY_FILE']
     try:
-        moved = subprocess.run(['ansible-playbook', '-i', inventory, '-i', str(zone), SITE], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, universal_newlines=True, timeout=900, check=False)
+        moved = lab_playbook(SITE, '-i', str(zone))
         assert moved.returncode == 0, moved.stdout[-3000:]
         names, values = nova_validate(compute, '/etc/nova/nova.conf')
         assert names.rc == 0 and values.rc == 0, (names.stderr[-1000:], values.stderr[-1000:])
@@ -452,8 +426,7 @@ def test_nova_on_one_compute_host_moves_to_dr_with_a_second_converge(tmp_path, l
         libvirt_opens('dr', 'vms', secret)
     finally:
         # Back to the lab's declaration: Nova on ceph again, and dr's client.cinder without vms.
-        back = subprocess.run(['ansible-playbook', '-i', inventory, SITE], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, universal_newlines=True, timeout=900, check=False)
+        back = lab_playbook(SITE)
         compute.run('rm -f /etc/ceph/dr.conf /etc/ceph/dr.client.cinder.keyring')
     assert back.returncode == 0, back.stdout[-3000:]
     assert ini(compute, '/etc/nova/nova.conf')['libvirt']['images_rbd_ceph_conf'] == '/etc/ceph/ceph.conf'
@@ -495,7 +468,7 @@ def test_one_cluster_declared_twice_is_refused_before_the_ceph_stage_changes_any
     ceph = host('osc-lab-ceph')
     # The lab's ceph cluster again, under another name (its admin host knows it as "ceph"), with a pool
     # of its own: the fsids read give it away before a pool is made.
-    with open(os.path.join(os.path.dirname(SITE), '..', 'inventories', 'lab', 'group_vars', 'all.yml')) as f:
+    with open(os.path.join(ROOT, 'inventories', 'lab', 'group_vars', 'all.yml')) as f:
         clusters = yaml.safe_load(f)['openstack_ceph_clusters']
     clusters.append({'name': 'again', 'admin_host': 'osc-lab-ceph', 'cli': {'cluster': 'ceph'}, 'pools': ['verify-twice']})
     run = playbook('ceph.yml', '-e', json.dumps({'openstack_ceph_clusters': clusters}))
@@ -532,49 +505,11 @@ def test_each_services_release_is_read_and_known():
 
 
 # ---- A server boots from a copy-on-write clone of a Glance image (issue 13) ----
-# 2.37 is the first microversion that takes "networks": "none" (the lab has no network for guests).
-NOVA = 'http://127.0.0.1:8774/v2.1'
-NOVA_VERSION = "-H 'OpenStack-API-Version: compute 2.37'"
-# A 16 MiB raw disk whose boot sector runs cli; hlt; jmp back: QEMU starts it and the guest idles
-# (a spinning guest would take a core of this 2-core machine). 55 aa marks the sector bootable.
-BOOT_DISK = (r"{ printf '\372\364\353\375'; head -c 506 /dev/zero; printf '\125\252'; "
-             r"head -c %d /dev/zero; }" % (16 * 1024 * 1024 - 512))
-FLAVOR = 'lab-tiny'
-
-
 @pytest.fixture(scope='module')
 def boot_image():
-    # os_shutdown_timeout 0: Nova stops the guest at once, without waiting for an operating system
-    # it does not have to shut down.
-    made = api('POST', GLANCE + '/v2/images', {'name': 'verify-boot', 'disk_format': 'raw', 'container_format': 'bare',
-                                               'os_shutdown_timeout': '0'})
-    controller = host('osc-lab-controller')
-    controller.check_output(
-        "%s | curl -sSf -X PUT %s -H 'Content-Type: application/octet-stream' --data-binary @- %s/v2/images/%s/file"
-        % (BOOT_DISK, auth_header(controller), GLANCE, made['id']))
-    image = wait_for(lambda: api('GET', GLANCE + '/v2/images/' + made['id']), lambda i: i['status'] != 'saving',
-                     what='the image upload')
-    if FLAVOR not in [f['id'] for f in api('GET', NOVA + '/flavors', headers=NOVA_VERSION)['flavors']]:
-        api('POST', NOVA + '/flavors', {'flavor': {'id': FLAVOR, 'name': FLAVOR, 'ram': 64, 'vcpus': 1, 'disk': 1}},
-            headers=NOVA_VERSION)
+    image = upload_boot_image('verify-boot')
     yield image
     api('DELETE', GLANCE + '/v2/images/' + image['id'])
-
-
-def server_of(server_id):
-    return api('GET', NOVA + '/servers/' + server_id, headers=NOVA_VERSION)['server']
-
-
-def boot(image, name):
-    made = api('POST', NOVA + '/servers', {'server': {'name': name, 'imageRef': image['id'], 'flavorRef': FLAVOR,
-                                                      'networks': 'none'}}, headers=NOVA_VERSION)['server']
-    return wait_for(lambda: server_of(made['id']), lambda s: s['status'] != 'BUILD', timeout=300, what='the server build')
-
-
-def delete_server(server):
-    api('DELETE', NOVA + '/servers/' + server['id'], headers=NOVA_VERSION)
-    wait_for(lambda: [s['id'] for s in api('GET', NOVA + '/servers', headers=NOVA_VERSION)['servers']],
-             lambda ids: server['id'] not in ids, what='the server deletion')
 
 
 def rbd_disks(compute, instance_name):
