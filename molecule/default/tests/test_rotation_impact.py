@@ -288,12 +288,18 @@ def impact(tmp_path_factory):
         stop.set()
         for t in threads:
             t.join(120)
-        if server:
-            delete_server(server)
-        if volume:
-            api('DELETE', CINDER + '/volumes/' + volume['id'])
-        api('DELETE', GLANCE + '/v2/images/' + image['id'])
-        restore(tmp_path_factory, old)
+        try:
+            if server:
+                delete_server(server)
+            if volume:
+                url = CINDER + '/volumes/' + volume['id']
+                # Nova detaches it while it deletes the server; Cinder then says so.
+                wait_for(lambda: (call('GET', url)[1] or {}).get('volume', {}).get('status'),
+                         lambda status: status not in ('in-use', 'detaching'), timeout=120, what='the volume detached')
+                call('DELETE', url)
+            call('DELETE', GLANCE + '/v2/images/' + image['id'])
+        finally:
+            restore(tmp_path_factory, old)
 
 
 def restore(tmp_path_factory, old):
