@@ -633,7 +633,10 @@ def test_verify_playbooks_boot_check_proves_the_clone_and_deletes_its_server(boo
     said = [line for line in check.stdout.splitlines() if 'booted from vms/' in line]
     assert said and ', a clone of images/%s@snap on cluster ceph' % boot_image['id'] in said[0], check.stdout[-3000:]
     server_id = said[0].split('Server ')[1].split()[0]
-    assert VERIFY_SERVER not in [s['name'] for s in api('GET', NOVA + '/servers', headers=NOVA_VERSION)['servers']]
+    # Gone from Nova's list: the client's delete --wait ends when the server's status is DELETED, which Nova
+    # reports a moment before its record leaves the list.
+    wait_for(lambda: [s['name'] for s in api('GET', NOVA + '/servers', headers=NOVA_VERSION)['servers']],
+             lambda names: VERIFY_SERVER not in names, timeout=30, what='the boot check\'s server gone from the list')
     assert '%s_disk' % server_id not in [i['image'] for i in rbd_json('ls -l vms')]
     assert rbd_json('children images/%s@snap' % boot_image['id']) == []
     # Nova's own record: the server the check made and deleted was built from the image.
@@ -652,7 +655,8 @@ def test_verify_playbooks_boot_check_proves_the_clone_and_deletes_its_server(boo
     assert 'TASK [Boot a server from the image, without a network]' in failed.stdout and 'booted from' not in failed.stdout
     deleting = failed.stdout[failed.stdout.index('TASK [Delete the server]'):]
     assert 'changed: [osc-lab-controller' in deleting.split('PLAY RECAP')[0], deleting[:2000]
-    assert VERIFY_SERVER not in [s['name'] for s in api('GET', NOVA + '/servers', headers=NOVA_VERSION)['servers']]
+    wait_for(lambda: [s['name'] for s in api('GET', NOVA + '/servers', headers=NOVA_VERSION)['servers']],
+             lambda names: VERIFY_SERVER not in names, timeout=30, what='the failed server gone from the list')
     # Bad settings are refused before anything is created, naming the variable.
     bad = playbook('verify.yml', '-e', json.dumps({'openstack_ceph_verify_boot': {'image': boot_image['id']}}))
     assert bad.returncode != 0 and 'openstack_ceph_verify_boot needs image and flavor' in bad.stdout, bad.stdout[-2000:]
