@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, openstack_ceph.rbd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+name: cluster_keys
+short_description: The keys a ceph_key task looped over clusters read, by cluster and entity
+version_added: 0.3.0
+author:
+  - openstack_ceph.rbd contributors (@openstack-ceph)
+description:
+  - Turns the registered result of a M(openstack_ceph.rbd.ceph_key) task with O(openstack_ceph.rbd.ceph_key#module:return_key),
+    looped over clusters, into V({cluster: {entity: key}}). Users without a key (those that do not exist yet, in
+    check mode) are left out.
+  - It is the one place the collection reads keys out of such a result. The context step, C(playbooks/audit.yml) and
+    C(playbooks/rotate.yml) use it, so that each cluster's keys are read once per run.
+  - The value holds keys. Use it only in tasks with C(no_log).
+positional: loop_var
+options:
+  _input:
+    description: The C(results) of the registered variable of the looped task.
+    type: list
+    elements: dict
+    required: true
+  loop_var:
+    description: The task's C(loop_var), a cluster with a C(name).
+    type: str
+    required: true
+'''
+
+EXAMPLES = r'''
+- name: Keep the keys read, for the context step
+  ansible.builtin.set_fact:
+    __openstack_ceph_keys: "{{ read_users.results | openstack_ceph.rbd.cluster_keys('cluster') }}"
+  no_log: true
+'''
+
+RETURN = r'''
+_value:
+  description: V({cluster: {entity: key}}); a skipped loop item gives no cluster.
+  type: dict
+  sample: {ceph: {client.glance: "<key>", client.cinder: "<key>"}}
+'''
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.six import string_types
+
+
+def cluster_keys(results, loop_var):
+    if not isinstance(loop_var, string_types) or not loop_var:
+        raise AnsibleFilterError('cluster_keys: loop_var must name the looped task\'s loop variable, got %r.' % (loop_var,))
+    if not isinstance(results, list):
+        raise AnsibleFilterError('cluster_keys: give it the results of a registered looped ceph_key task, got %s.'
+                                 % type(results).__name__)
+    out = {}
+    for index, result in enumerate(results):
+        if not isinstance(result, dict):
+            raise AnsibleFilterError('cluster_keys: results[%d] is not a task result.' % index)
+        if result.get('skipped'):
+            continue
+        cluster = result.get(loop_var)
+        if not isinstance(cluster, dict) or not isinstance(cluster.get('name'), string_types):
+            raise AnsibleFilterError('cluster_keys: results[%d] has no %s with a name: is loop_var the loop variable '
+                                     'of the task?' % (index, loop_var))
+        users = result.get('users')
+        if not isinstance(users, list):
+            raise AnsibleFilterError('cluster_keys: results[%d] (cluster %s) has no users: register a ceph_key task run '
+                                     'with return_key.' % (index, cluster['name']))
+        out[cluster['name']] = dict((u['entity'], u['key']) for u in users if isinstance(u, dict) and u.get('key'))
+    return out
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'cluster_keys': cluster_keys}
