@@ -14,9 +14,10 @@ version_added: 0.3.0
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 description:
-  - Turns the registered result of a M(openstack_ceph.rbd.ceph_key) task with O(openstack_ceph.rbd.ceph_key#module:return_key),
-    looped over clusters, into V({cluster: {entity: key}}). Users without a key (those that do not exist yet, in
-    check mode) are left out.
+  - >-
+    Turns the registered result of a M(openstack_ceph.rbd.ceph_key) task with
+    O(openstack_ceph.rbd.ceph_key#module:return_key), looped over clusters, into V({cluster: {entity: key}}).
+    Users without a key (those that do not exist yet, in check mode) are left out.
   - It is the one place the collection reads keys out of such a result. The context step, C(playbooks/audit.yml) and
     C(playbooks/rotate.yml) use it, so that each cluster's keys are read once per run.
   - The value holds keys. Use it only in tasks with C(no_log).
@@ -42,7 +43,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 _value:
-  description: V({cluster: {entity: key}}); a skipped loop item gives no cluster.
+  description: "V({cluster: {entity: key}}); a skipped loop item gives no cluster."
   type: dict
   sample: {ceph: {client.glance: "<key>", client.cinder: "<key>"}}
 '''
