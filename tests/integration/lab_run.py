@@ -101,7 +101,7 @@ def boot_image(name):
     # os_shutdown_timeout 0: Nova stops the guest at once, without waiting for an operating system it
     # does not have to shut down.
     made = api('POST', GLANCE + '/v2/images', {'name': name, 'disk_format': 'raw', 'container_format': 'bare',
-                                                           'os_shutdown_timeout': '0'})
+                                               'os_shutdown_timeout': '0'})
     api('PUT', GLANCE + '/v2/images/%s/file' % made['id'], data=BOOT_DISK)
     image = wait_for(lambda: api('GET', GLANCE + '/v2/images/' + made['id']),
                      lambda i: i['status'] != 'saving', what='the image upload')
@@ -119,7 +119,7 @@ def server_of(server_id):
 def boot(image, name, timeout=300):
     """A server booted from the image with the lab's tiny flavor and no network, once out of BUILD."""
     made = api('POST', NOVA + '/servers', {'server': {'name': name, 'imageRef': image['id'], 'flavorRef': FLAVOR,
-                                                                  'networks': 'none'}}, headers=NOVA_VERSION)['server']
+                                                      'networks': 'none'}}, headers=NOVA_VERSION)['server']
     return wait_for(lambda: server_of(made['id']), lambda s: s['status'] != 'BUILD', timeout=timeout,
                     what='the server build')
 

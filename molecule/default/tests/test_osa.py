@@ -20,7 +20,6 @@ import yaml
 from lab_run import ROOT, run
 
 
-
 class Run(dict):
     """What the osa fixture gives; its keys never reach a failure's report."""
 

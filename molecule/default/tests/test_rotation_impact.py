@@ -96,7 +96,7 @@ def load(log, stop):
         log.add('volume delete', gone, started)
         started = time.time()
         code, made = call('POST', GLANCE + '/v2/images', body={'name': 'impact-loop', 'disk_format': 'raw',
-                                                                  'container_format': 'bare'})
+                                                               'container_format': 'bare'})
         if code != 201:
             log.add('image upload', False, started, 'HTTP %s' % code)
             continue
