@@ -141,6 +141,7 @@ test: deps
 	$(MAKE) --no-print-directory integration && \
 	$(MAKE) --no-print-directory molecule; rc=$$?; \
 	tests/lab/docker-engine.sh stop; \
+	$(PY) tests/lab/test_times.py $(BUILD); \
 	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 # kolla-ansible in its own venv, pinned to the lab's OpenStack release (requirements-kolla.txt), for

@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 name: audit_findings
 short_description: Turns what a read-only comparison found into audit findings
-version_added: 0.4.0
+version_added: 0.3.0
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 description:

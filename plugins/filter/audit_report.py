@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 name: audit_report
 short_description: Writes the drift audit's findings as a JSON report, JUnit XML or a list of drifts
-version_added: 0.4.0
+version_added: 0.3.0
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 description:

@@ -20,6 +20,7 @@ description:
     Users without a key (those that do not exist yet, in check mode) are left out.
   - It is the one place the collection reads keys out of such a result. The context step, C(playbooks/audit.yml) and
     C(playbooks/rotate.yml) use it, so that each cluster's keys are read once per run.
+    P(openstack_ceph.rbd.cluster_values#filter) does the same for any other return value.
   - The value holds keys. Use it only in tasks with C(no_log).
 positional: loop_var
 options:
@@ -49,30 +50,18 @@ _value:
 '''
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.six import string_types
+
+from ansible_collections.openstack_ceph.rbd.plugins.filter.cluster_values import per_cluster
 
 
 def cluster_keys(results, loop_var):
-    if not isinstance(loop_var, string_types) or not loop_var:
-        raise AnsibleFilterError('cluster_keys: loop_var must name the looped task\'s loop variable, got %r.' % (loop_var,))
-    if not isinstance(results, list):
-        raise AnsibleFilterError('cluster_keys: give it the results of a registered looped ceph_key task, got %s.'
-                                 % type(results).__name__)
     out = {}
-    for index, result in enumerate(results):
-        if not isinstance(result, dict):
-            raise AnsibleFilterError('cluster_keys: results[%d] is not a task result.' % index)
-        if result.get('skipped'):
-            continue
-        cluster = result.get(loop_var)
-        if not isinstance(cluster, dict) or not isinstance(cluster.get('name'), string_types):
-            raise AnsibleFilterError('cluster_keys: results[%d] has no %s with a name: is loop_var the loop variable '
-                                     'of the task?' % (index, loop_var))
+    for name, index, result in per_cluster(results, loop_var, 'cluster_keys'):
         users = result.get('users')
         if not isinstance(users, list):
             raise AnsibleFilterError('cluster_keys: results[%d] (cluster %s) has no users: register a ceph_key task run '
-                                     'with return_key.' % (index, cluster['name']))
-        out[cluster['name']] = dict((u['entity'], u['key']) for u in users if isinstance(u, dict) and u.get('key'))
+                                     'with return_key.' % (index, name))
+        out[name] = dict((u['entity'], u['key']) for u in users if isinstance(u, dict) and u.get('key'))
     return out
 
 

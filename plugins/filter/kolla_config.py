@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 name: kolla_config
 short_description: The Ceph files and variables kolla-ansible's external Ceph support reads, from the model
-version_added: 0.4.0
+version_added: 0.3.0
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 description:

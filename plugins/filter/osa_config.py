@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 name: osa_config
 short_description: The Ceph files and user variables OpenStack-Ansible's ceph_client role takes from files, from the model
-version_added: 0.4.0
+version_added: 0.3.0
 author:
   - openstack_ceph.rbd contributors (@openstack-ceph)
 description:

@@ -180,19 +180,19 @@ keyrings:
           the file was missing, as found before the run. Check mode tells it without writing, so an audit can
           tell a wrong key from a wrong mode.
       type: bool
-      version_added: 0.4.0
+      version_added: 0.3.0
     attributes_changed:
       description:
         - Whether the existing file's owner, group or mode differed from those given, as found before the run.
           V(false) for a file that did not exist.
       type: bool
-      version_added: 0.4.0
+      version_added: 0.3.0
     found:
       description:
         - The file's owner, group (names, or numeric IDs that have no name here) and octal mode as found
           before the run; V(null) when there was no file.
       type: dict
-      version_added: 0.4.0
+      version_added: 0.3.0
       sample: {owner: glance, group: glance, mode: '0644'}
   sample:
     - path: /etc/ceph/ceph.client.glance.keyring

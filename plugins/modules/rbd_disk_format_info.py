@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: rbd_disk_format_info
 short_description: Tell the disk format of RBD images (raw, qcow2, vmdk...) from their first bytes
-version_added: 0.4.0
+version_added: 0.3.0
 description:
   - Reads the first 512 bytes of each RBD image of a pool, or of the images named, and says which disk
     format they begin with. V(raw) when they hold no container format's signature (an empty or sparse image

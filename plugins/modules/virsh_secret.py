@@ -248,7 +248,7 @@ other_secrets:
   returned: when O(secrets) is given
   type: list
   elements: dict
-  version_added: 0.4.0
+  version_added: 0.3.0
   contains:
     uuid:
       description: The secret's UUID, in lower case.

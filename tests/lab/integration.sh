@@ -5,8 +5,9 @@
 #   integration.sh SUITE... [-- PYTEST-ARGS]     e.g. integration.sh bookworm trixie forky
 #
 # The suites run one after the other or, with OSC_IT_PARALLEL=1, side by side. Each suite's
-# output goes to .build/integration-<suite>.log, and its result and versions to the support
-# matrix's records (tests/lab/support_matrix.py) unless PYTEST-ARGS chose part of the tests.
+# output goes to .build/integration-<suite>.log, each test's time to .build/integration-<suite>.xml
+# (JUnit), and its result and versions to the support matrix's records (tests/lab/support_matrix.py)
+# unless PYTEST-ARGS chose part of the tests.
 # Exit status: 0 only when every suite passed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,7 +36,7 @@ run_suite() {
     -v "$root:$root" -v "$host_collections:/opt/host-collections/ansible_collections:ro" -w "$root" \
     -e ANSIBLE_NOCOLOR=1 -e PYTHONDONTWRITEBYTECODE=1 \
     "$tag" sh -c 'echo "== versions: ceph $(ceph --version | cut -d" " -f3), libvirt $(libvirtd --version | cut -d" " -f3), python $(python3 -c "import platform; print(platform.python_version())"), ansible-core $(python -c "from ansible.release import __version__ as v; print(v)")"; exec python -m pytest tests/integration -p no:cacheprovider "$@"' \
-    pytest "${pytest_args[@]}" > "$log" 2>&1
+    pytest --junit-xml="$root/.build/integration-$suite.xml" "${pytest_args[@]}" > "$log" 2>&1
   rc=$?
   set -e
   echo "integration on $suite: rc $rc in $(( $(date +%s) - start )) s ($(tail -1 "$log" | tr -d '='))"

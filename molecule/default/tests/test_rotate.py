@@ -10,13 +10,13 @@ read independently (ceph auth get-key, the files, systemctl, rbd with the old ke
 
 import os
 import re
-import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import testinfra.utils.ansible_runner
 from cephx_keys import find_keys
-from lab_run import playbook
+from lab_run import docker, playbook
 
 ROTATE = 'playbooks/rotate.yml'
 hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ['MOLECULE_INVENTORY_FILE'])
@@ -63,9 +63,9 @@ def started(node, unit):
 def with_key(container, cluster, user, key, command):
     """Run an rbd command on a lab node as the user with this key, from a 0600 file the key reaches on stdin."""
     path = '/root/rotate-test.keyring'
-    write = subprocess.run(['docker', 'exec', '-i', container, 'sh', '-c', 'umask 077; cat > %s' % path],
-                           input='[client.%s]\n\tkey = %s\n' % (user, key), universal_newlines=True, check=True)
-    assert write.returncode == 0
+    write = docker(container, 'sh', '-c', 'umask 077; cat > %s' % path, input='[client.%s]\n\tkey = %s\n' % (user, key),
+                   universal_newlines=True)
+    assert write.returncode == 0, write.stderr
     try:
         return host(container).run('timeout 60 rbd --cluster %s --id %s --keyring %s %s' % (cluster, user, path, command))
     finally:
@@ -196,8 +196,9 @@ def running_guest():
               if line.split()[1:] == ['ceph', 'client.cinder', 'secret']][0]
     ceph.check_output('rbd create --size 8 vms/rotate-guest')
     try:
-        subprocess.run(['docker', 'exec', '-i', 'osc-lab-compute', 'virsh', '-c', 'qemu:///system', 'create', '/dev/stdin'],
-                       input=GUEST % secret, universal_newlines=True, check=True, stdout=subprocess.PIPE)
+        made = docker('osc-lab-compute', 'virsh', '-c', 'qemu:///system', 'create', '/dev/stdin', input=GUEST % secret,
+                      universal_newlines=True)
+        assert made.returncode == 0, made.stderr
         yield 'rotate-guest'
     finally:
         compute.run('virsh -c qemu:///system destroy rotate-guest')
@@ -226,12 +227,15 @@ def test_a_key_type_the_monitors_or_clients_cannot_use_is_refused_before_anythin
 
 
 def test_bad_rotation_variables_are_refused_naming_the_variable():
-    for args, words in (([], 'openstack_ceph_rotate_users'),
-                        (users('glance'), 'openstack_ceph_rotate_before'),
-                        (users('glance') + ['-e', 'openstack_ceph_rotate_before=tomorrow'], 'openstack_ceph_rotate_before must be a time'),
-                        (users('glance') + ['-e', 'openstack_ceph_rotate_before=2999-01-01'], 'in the future'),
-                        (users('nobody') + ['-e', 'openstack_ceph_rotate_before=%s' % now()], 'names nobody'),
-                        (users('glance') + ['-e', 'openstack_ceph_rotate_before=%s' % now(),
-                                            '-e', '{"openstack_ceph_rotate_clusters": ["nowhere"]}'], 'nowhere')):
-        run = rotate(*args)
+    cases = (([], 'openstack_ceph_rotate_users'),
+             (users('glance'), 'openstack_ceph_rotate_before'),
+             (users('glance') + ['-e', 'openstack_ceph_rotate_before=tomorrow'], 'openstack_ceph_rotate_before must be a time'),
+             (users('glance') + ['-e', 'openstack_ceph_rotate_before=2999-01-01'], 'in the future'),
+             (users('nobody') + ['-e', 'openstack_ceph_rotate_before=%s' % now()], 'names nobody'),
+             (users('glance') + ['-e', 'openstack_ceph_rotate_before=%s' % now(),
+                                 '-e', '{"openstack_ceph_rotate_clusters": ["nowhere"]}'], 'nowhere'))
+    # Each run is refused after the clusters' reads and before anything changes, so they may run side by side.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        runs = list(pool.map(lambda case: rotate(*case[0]), cases))
+    for (args, words), run in zip(cases, runs):
         assert run.returncode != 0 and words in run.stdout, (args, run.stdout[-1500:])

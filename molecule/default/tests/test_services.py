@@ -14,7 +14,6 @@ import testinfra
 import testinfra.utils.ansible_runner
 import yaml
 from cephx_keys import is_cephx_key
-from lab_keystone import auth_header
 from lab_run import CINDER, FLAVOR, GLANCE, NOVA, NOVA_VERSION, ROOT, api, boot, delete_server, server_of, wait_for
 from lab_run import boot_image as upload_boot_image
 from lab_run import playbook as lab_playbook
@@ -119,11 +118,8 @@ def upload_image(name, store=None):
     """A raw image uploaded through the real Glance v2 API, to the given store (Glance's multi-store
     header) or the default one."""
     made = api('POST', GLANCE + '/v2/images', {'name': name, 'disk_format': 'raw', 'container_format': 'bare'})
-    controller = host('osc-lab-controller')
-    header = " -H 'X-Image-Meta-Store: %s'" % store if store else ''
-    controller.check_output(
-        "head -c 16M /dev/urandom | curl -sSf -X PUT %s -H 'Content-Type: application/octet-stream'%s "
-        "--data-binary @- %s/v2/images/%s/file" % (auth_header(controller), header, GLANCE, made['id']))
+    api('PUT', GLANCE + '/v2/images/%s/file' % made['id'], data=os.urandom(16 << 20),
+        headers={'X-Image-Meta-Store': store} if store else None)
     return wait_for(lambda: api('GET', GLANCE + '/v2/images/' + made['id']), lambda i: i['status'] != 'saving',
                     what='the image upload')
 

@@ -31,7 +31,7 @@ def test_a_skipped_item_gives_no_cluster_and_an_empty_loop_nothing():
 
 
 @pytest.mark.parametrize('results, loop_var, message', [
-    ({'results': []}, 'cluster', 'give it the results of a registered looped ceph_key task, got dict'),
+    ({'results': []}, 'cluster', 'cluster_keys: give it the results of a registered looped task, got dict'),
     ([result('ceph', [])], '', 'loop_var must name'),
     ([result('ceph', [], loop_var='other')], 'cluster', 'results[0] has no cluster with a name'),
     ([{'cluster': {'name': 'ceph'}}], 'cluster', 'results[0] (cluster ceph) has no users'),
