@@ -303,7 +303,7 @@ def impact():
                             what='the hard reboot')
         reboot_end = time.time()
         guest['device'] = attached_device(domain, volume['id'])[0]
-        # The new QEMU's first writes may wait (1 to 20 s in the lab) before they are done; then AFTER s of I/O.
+        # The new QEMU's first writes may wait (1 to 28 s in the lab) before they are done; then AFTER s of I/O.
         first_write = first_write_after(log, reboot_end, 90)
         settled = time.time()
         time.sleep(AFTER)
