@@ -23,16 +23,8 @@ description:
     P(openstack_ceph.rbd.cluster_values#filter) does the same for any other return value.
   - The value holds keys. Use it only in tasks with C(no_log).
 positional: loop_var
-options:
-  _input:
-    description: The C(results) of the registered variable of the looped task.
-    type: list
-    elements: dict
-    required: true
-  loop_var:
-    description: The task's C(loop_var), a cluster with a C(name).
-    type: str
-    required: true
+extends_documentation_fragment:
+  - openstack_ceph.rbd.cluster_results
 '''
 
 EXAMPLES = r'''

@@ -23,19 +23,12 @@ description:
     configuration, read once per run. P(openstack_ceph.rbd.cluster_keys#filter) does the same for keys.
 positional: loop_var, key
 options:
-  _input:
-    description: The C(results) of the registered variable of the looped task.
-    type: list
-    elements: dict
-    required: true
-  loop_var:
-    description: The task's C(loop_var), a cluster with a C(name).
-    type: str
-    required: true
   key:
     description: The return value to take from each result.
     type: str
     required: true
+extends_documentation_fragment:
+  - openstack_ceph.rbd.cluster_results
 '''
 
 EXAMPLES = r'''

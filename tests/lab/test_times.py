@@ -21,7 +21,7 @@ DAY2 = ('tests/integration/test_rotation.py', 'molecule/default/tests/test_rotat
 SHOWN = 15
 
 
-def test_file(classname):
+def file_of(classname):
     """A case's file from its classname: the dotted module path, with the class if the test is a method."""
     parts = classname.split('.')
     while parts and parts[-1][:1].isupper():
@@ -39,7 +39,7 @@ def times(build):
         run = 'integration' if run.startswith('integration-') else run
         files = {}
         for case in ElementTree.parse(path).getroot().iter('testcase'):
-            name = test_file(case.get('classname', ''))
+            name = file_of(case.get('classname', ''))
             files[name] = files.get(name, 0.0) + float(case.get('time') or 0)
         for name, seconds in files.items():
             out[(run, name)] = max(out.get((run, name), 0.0), seconds)
